@@ -16,6 +16,7 @@ from typing import Any
 
 import orjson
 import pytest
+from jinja2 import UndefinedError
 from pydantic import ValidationError
 
 from synthforge import registry
@@ -110,6 +111,14 @@ def test_to_jinja(text, expected):
 def test_literal_braces_are_kept():
     gen = make(one({"const": "v"}, '{"a": 1, "b": [{x}]} {#hash} { x } {}\n'))
     assert gen.generate(0)[0]["text"] == '{"a": 1, "b": [v]} {#hash} { x } {}\n'
+
+
+def test_no_escaping_and_strict_undefined():
+    gen = make(one({"const": {"a": "<b>&"}}, "{{ x.a }}"))
+    assert gen.generate(0)[0]["text"] == "<b>&"
+    gen = make(one({"const": {"a": 1}}, "{{ x.missing }}"))
+    with pytest.raises(UndefinedError):
+        gen.generate(0)
 
 
 def test_jinja_mode():

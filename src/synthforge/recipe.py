@@ -289,7 +289,7 @@ def _issues(exc: ValidationError, data: Any, located: Located | None) -> list[Is
         file = line = col = None
         if located is not None:
             file = located.file
-            _, pos = located.where(path, key=err["type"] == "extra_forbidden")
+            _, pos = located.where(path, key=err["type"] in ("extra_forbidden", "unknown_step"))
             if pos:
                 line, col = pos
         issues.append(Issue(path, message, file, line, col, hint))
@@ -419,6 +419,11 @@ def recipe_json_schema() -> dict[str, Any]:
                       "properties": {entry.name: _config_schema(entry.config,
                                                                 f"step_{entry.name}_", defs)}})
     defs.pop("Step", None)
+    formats = registry.names("format")
+    spec = defs["FormatSpec"]
+    spec["properties"]["type"]["enum"] = formats
+    defs["FormatSpec"] = {"anyOf": [{"type": "string", "enum": formats}, spec],
+                          "description": spec.get("description", "")}
     schema["properties"]["steps"] = {"type": "array", "items": {"oneOf": steps},
                                      "description": "Ordered checks and curators."}
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"

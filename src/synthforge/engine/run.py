@@ -50,6 +50,7 @@ def run(recipe: Recipe | str | os.PathLike[str] | dict[str, Any],
         clear(path)
     check_writable(path)
     rundir = RunDir(path)
+    _refuse_foreign(rundir)
     rundir.acquire()
     try:
         return _run_locked(recipe, rundir, base_dir, workers, batch_size, on_progress, echo)
@@ -96,12 +97,18 @@ def _run_locked(recipe: Recipe, rundir: RunDir, base_dir: Path, workers: int | N
     return Run(rundir.path)
 
 
+def _refuse_foreign(rundir: RunDir) -> None:
+    """Never write into a folder that holds something else than a synthforge run."""
+    if rundir.exists():
+        return
+    stray = [p.name for p in rundir.path.iterdir() if p.name != ".lock"]
+    if stray:
+        raise RunDirError(f"{rundir.path}: not a synthforge run directory but not empty "
+                          f"({', '.join(sorted(stray)[:5])}); choose another --out")
+
+
 def _check_same_recipe(recipe: Recipe, rundir: RunDir, echo: Echo) -> None:
     if not rundir.exists():
-        stray = [p.name for p in rundir.path.iterdir() if p.name not in (".lock",)]
-        if stray:
-            raise RunDirError(f"{rundir.path}: not a synthforge run directory but not empty "
-                              f"({', '.join(sorted(stray)[:5])}); choose another --out")
         return
     lock = rundir.read_lock()
     if lock.get("fingerprint") != recipe.fingerprint():

@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import fcntl
-import os
 import platform
 import shutil
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from typing import Any, BinaryIO
 
 import yaml
 
+from synthforge.atomic import write_atomic
 from synthforge.errors import RunDirError, UserError
 from synthforge.recipe import FINGERPRINTED, Recipe, load_recipe
 
@@ -171,7 +171,8 @@ class RunDir:
                 "recipe": recipe.to_dict()}
         if self.exists():
             lock["created"] = self.read_lock().get("created", lock["created"])
-        atomic_write(self.lock_path, yaml.safe_dump(lock, sort_keys=False, allow_unicode=True))
+        write_atomic(self.lock_path, yaml.safe_dump(lock, sort_keys=False,
+                                                    allow_unicode=True).encode())
 
     def acquire(self) -> None:
         """Take the directory's lock, or fail if another run is writing there."""
@@ -219,15 +220,6 @@ def recipe_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
 
     walk({k: old.get(k) for k in FINGERPRINTED}, {k: new.get(k) for k in FINGERPRINTED}, "")
     return out
-
-
-def atomic_write(path: Path, text: str | bytes) -> None:
-    """Write a file so that readers see the old or the new content, never a part."""
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    data = text.encode() if isinstance(text, str) else text
-    with open(tmp, "wb") as f:
-        f.write(data)
-    os.replace(tmp, path)
 
 
 def next_free(path: Path) -> Path:

@@ -12,8 +12,8 @@ from typing import Any
 
 import yaml
 
+from synthforge.atomic import write_atomic
 from synthforge.export.exporter import ExportResult
-from synthforge.export.writers import write_atomic
 
 LOADERS = {"jsonl": "json", "parquet": "parquet"}
 TASKS = {"chat": "text-generation", "sharegpt": "text-generation", "alpaca": "text-generation",

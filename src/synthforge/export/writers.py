@@ -8,7 +8,6 @@ file onto `path` with `os.replace`, `abort()` removes it. To commit several file
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
@@ -18,30 +17,13 @@ import orjson
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from synthforge.atomic import temp_path
+
 JSON_COLUMN = b"synthforge.encoding"
 """Field metadata key marking a Parquet column of JSON text (value: b"json")."""
 
 CHUNK_ROWS = 10_000
 _ARROW_ERRORS = (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OverflowError)
-
-
-def temp_path(path: Path) -> Path:
-    """A fresh hidden name next to `path`, for a file that is not finished yet."""
-    return path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` so that readers see the old file or the new one, never a mix."""
-    tmp = temp_path(path)
-    try:
-        with open(tmp, "xb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 class RowWriter:

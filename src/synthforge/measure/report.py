@@ -11,6 +11,7 @@ from typing import Any
 import jinja2
 import orjson
 
+from synthforge.atomic import write_atomic
 from synthforge.record import Record
 
 SAMPLE = 10_000
@@ -101,11 +102,9 @@ def _snippet(data: Any, limit: int = 300) -> str:
 
 def write_report(path: Path, report: dict[str, Any]) -> tuple[Path, Path]:
     """Write report.json and report.html into the run directory `path`."""
-    from synthforge.engine.rundir import atomic_write
-
     json_path, html_path = path / "report.json", path / "report.html"
-    atomic_write(json_path, orjson.dumps(report, option=orjson.OPT_INDENT_2))
-    atomic_write(html_path, render_html(report))
+    write_atomic(json_path, orjson.dumps(report, option=orjson.OPT_INDENT_2))
+    write_atomic(html_path, render_html(report).encode())
     return json_path, html_path
 
 
