@@ -98,6 +98,8 @@ def test_registered_as_template():
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("{x}", "{{ x }}"),
+    ("{unit.name} to {unit.to}", "{{ unit.name }} to {{ unit.to }}"),
+    ("{x.} {.x}", "{x.} {.x}"),
     ('{"a": 1} {x}', '{"a": 1} {{ x }}'),
     ("{ x } {1x} {x-y} {}", "{ x } {1x} {x-y} {}"),
     ("{#tag} {x}", "{{ '{#' }}tag} {{ x }}"),

@@ -29,6 +29,8 @@ class ProgressView:
         self._t0 = time.monotonic()
         self._last_plain = 0.0
         self._start_accepted: int | None = None
+        self._last: RunProgress | None = None
+        self._printed: RunProgress | None = None
         self._live: Live | None = None
         self._bar = Progress(TextColumn("[bold]accepted"), BarColumn(), MofNCompleteColumn(),
                              TextColumn("{task.fields[extra]}"), TimeRemainingColumn(),
@@ -46,24 +48,36 @@ class ProgressView:
     def __exit__(self, *exc: Any) -> None:
         if self._live is not None:
             self._live.__exit__(*exc)
+        elif self.mode == "plain" and self._last is not None:
+            self._print_plain(self._last)
 
     def __call__(self, p: RunProgress) -> None:
         if self._start_accepted is None:
             self._start_accepted = p.accepted
-        elapsed = max(time.monotonic() - self._t0, 1e-6)
-        rate = (p.accepted - self._start_accepted) / elapsed
-        top = ", ".join(f"{k} {v:,}" for k, v in p.reasons.most_common(3))
-        extra = f"attempted {p.attempted:,}/{p.max_attempts:,} · {rate:,.0f}/s"
+            self._t0 = time.monotonic()
+        self._last = p
         if self.mode == "rich":
+            top, extra = self._texts(p)
             self._bar.update(self._task, total=p.target, completed=p.accepted, extra=extra)
             self._reasons.plain = f"top rejects: {top}" if top else ""
-        elif self.mode == "plain":
-            now = time.monotonic()
-            if now - self._last_plain >= self.every or p.accepted >= p.target:
-                self._last_plain = now
-                line = f"accepted {p.accepted:,}/{p.target:,} · {extra}"
-                self.console.print(line + (f" · top rejects: {top}" if top else ""),
-                                   highlight=False, soft_wrap=True, markup=False)
+        elif self.mode == "plain" and time.monotonic() - self._last_plain >= self.every:
+            self._print_plain(p)
+
+    def _texts(self, p: RunProgress) -> tuple[str, str]:
+        elapsed = max(time.monotonic() - self._t0, 1e-6)
+        rate = (p.accepted - (self._start_accepted or 0)) / elapsed
+        top = ", ".join(f"{k} {v:,}" for k, v in p.reasons.most_common(3))
+        return top, f"attempted {p.attempted:,}/{p.max_attempts:,} · {rate:,.0f} accepted/s"
+
+    def _print_plain(self, p: RunProgress) -> None:
+        if p is self._printed:
+            return
+        self._printed = p
+        self._last_plain = time.monotonic()
+        top, extra = self._texts(p)
+        line = f"accepted {p.accepted:,}/{p.target:,} · {extra}"
+        self.console.print(line + (f" · top rejects: {top}" if top else ""),
+                           highlight=False, soft_wrap=True, markup=False)
 
 
 def funnel_table(funnel: list[StageFunnel], width: int = 4) -> Table:

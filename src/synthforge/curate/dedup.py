@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
+import numpy as np
 import xxhash
 from pydantic import Field
 
 from synthforge import registry
 from synthforge.curate.keyindex import KeyIndex
-from synthforge.curate.normalize import normalize_bytes
+from synthforge.curate.normalize import ASCII_FOLD, normalize_bytes
 from synthforge.record import Record, canonical_json, get_path
 from synthforge.stage import Context, StatefulCheck, StepConfig
 
@@ -40,7 +41,7 @@ class ExactDedup(StatefulCheck):
     def __init__(self, config: DedupConfig, ctx: Context, name: str):
         super().__init__(config, ctx, name)
         self.index = KeyIndex()
-        self._delta: list[tuple[int, int]] = []
+        self._delta: list[bytes] = []
         self._key = self._key_function(config)
         self._what = ", ".join(config.fields) if config.fields else "content"
 
@@ -53,11 +54,14 @@ class ExactDedup(StatefulCheck):
             return norm(value) if isinstance(value, str) else canonical_json(value)
 
         fields = list(config.fields)
-        if len(fields) == 1 and "." not in fields[0]:
+        if len(fields) == 1 and "." not in fields[0] and config.normalize:
             (name,) = fields
+            table = ASCII_FOLD
 
             def one(record: Record) -> int:
                 value = record.data.get(name)
+                if value.__class__ is str and value.isascii():  # the common case, inlined
+                    return hash64(b" ".join(value.encode().translate(table).split()))
                 if value is None:
                     raise _MissingField(name)
                 return hash64(part(value))
@@ -77,36 +81,38 @@ class ExactDedup(StatefulCheck):
         return many
 
     def check_batch(self, records: Sequence[Record]) -> list[str | None]:
-        keys: list[int] = []
-        verdicts: list[str | None] = [None] * len(records)
+        keys = np.zeros(len(records), dtype=np.uint64)
         missing: dict[int, str] = {}
         key_fn = self._key
         for i, record in enumerate(records):
             try:
-                keys.append(key_fn(record))
+                keys[i] = key_fn(record)
             except _MissingField as exc:
-                keys.append(0)
                 missing[i] = f"missing_field: {exc.args[0]!r} is needed to deduplicate"
-        found = self.index.find(keys)
-        new: dict[int, int] = {}
-        for i, (record, key, first) in enumerate(zip(records, keys, found, strict=True)):
-            if i in missing:
-                verdicts[i] = missing[i]
-                continue
-            if first < 0:
-                first = new.get(key, -1)
-            if first >= 0:
-                record.meta["duplicate_of"] = first
-                verdicts[i] = f"duplicate: same {self._what} as record #{first}"
-            else:
-                new[key] = record.index
-        self.index.add(new)
-        self._delta.extend(new.items())
+        indices = np.fromiter((r.index for r in records), dtype=np.int64, count=len(records))
+        pos = np.setdiff1d(np.arange(len(records)), list(missing)) if missing else np.arange(
+            len(records))
+        found = self.index.find(keys[pos])
+        _, first, inverse = np.unique(keys[pos], return_index=True, return_inverse=True)
+        earlier = pos[first[inverse.reshape(-1)]]  # where this key first appears in the batch
+        new = (found < 0) & (earlier == pos)
+        again = (found < 0) & ~new
+        found[again] = indices[earlier[again]]
+        self.index.add(keys[pos[new]], indices[pos[new]])
+        self._delta.append(KeyIndex.pack(keys[pos[new]], indices[pos[new]]))
+        verdicts: list[str | None] = [None] * len(records)
+        for j in np.flatnonzero(found >= 0).tolist():
+            first_index = int(found[j])
+            records[pos[j]].meta["duplicate_of"] = first_index
+            verdicts[pos[j]] = f"duplicate: same {self._what} as record #{first_index}"
+        for i, reason in missing.items():
+            verdicts[i] = reason
         return verdicts
 
     def take_delta(self) -> bytes:
         delta, self._delta = self._delta, []
-        return KeyIndex.pack(delta)
+        return b"".join(delta)
 
     def restore(self, journal: bytes) -> None:
         self.index.restore(journal)
+

@@ -1,88 +1,103 @@
 """A compact map from 64-bit keys to the index of the record that first had them.
 
-Millions of keys fit in sorted numpy arrays (16 bytes a key); recent keys wait in a small
-dict and are merged in bulk. Lookups are vectorised per batch.
+Built for millions of keys and batch lookups, with no per-key Python work: a bitmap filter
+answers "certainly new" for most keys in one vectorised step; the few others are searched
+in sorted numpy arrays (16 bytes a key). New keys arrive as small sorted runs that are
+merged into one run, and runs into the main arrays, in bulk.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import numpy as np
 
-_EMPTY_KEYS = np.empty(0, dtype=np.uint64)
-_EMPTY_IDX = np.empty(0, dtype=np.int64)
+_FILTER_BITS = 27  # a 16 MiB bitmap: ~7 % false candidates at 10 million keys
+_SHIFT = np.uint64(64 - _FILTER_BITS)
+_LOW3 = np.uint64(7)
+_THREE = np.uint64(3)
+_MAX_RUNS = 16
+
+Run = tuple[np.ndarray, np.ndarray]  # sorted uint64 keys, their int64 indices
+
+
+def _sorted(keys: np.ndarray, idx: np.ndarray) -> Run:
+    order = np.argsort(keys, kind="stable")
+    return keys[order], idx[order]
 
 
 class KeyIndex:
     """uint64 key -> first index, with bulk, batch-friendly operations."""
 
-    def __init__(self, buffer_limit: int = 1 << 18):
-        self._keys = _EMPTY_KEYS
-        self._idx = _EMPTY_IDX
-        self._recent: dict[int, int] = {}
-        self._limit = buffer_limit
+    def __init__(self, merge_at: int = 1 << 18):
+        self._main: Run = (np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64))
+        self._runs: list[Run] = []
+        self._merge_at = merge_at
+        self._bits = np.zeros(1 << (_FILTER_BITS - 3), dtype=np.uint8)
 
     def __len__(self) -> int:
-        return len(self._keys) + len(self._recent)
+        return sum(len(keys) for keys, _ in (self._main, *self._runs))
 
-    def find(self, keys: list[int]) -> list[int]:
-        """For each key, the index stored for it, or -1."""
-        if not keys:
-            return []
-        out = self._find_frozen(np.fromiter(keys, dtype=np.uint64, count=len(keys)))
-        recent = self._recent
-        if recent:
-            out = [recent.get(k, i) if i < 0 else i for k, i in zip(keys, out, strict=True)]
+    def find(self, keys: np.ndarray) -> np.ndarray:
+        """For each key (uint64 array), the index stored for it, or -1."""
+        out = np.full(len(keys), -1, dtype=np.int64)
+        pos = keys >> _SHIFT
+        maybe = np.flatnonzero(self._bits[pos >> _THREE] & (1 << (pos & _LOW3)).astype(np.uint8))
+        if len(maybe):
+            out[maybe] = self._lookup(keys[maybe])
         return out
 
-    def _find_frozen(self, keys: np.ndarray) -> list[int]:
-        if not len(self._keys):
-            return [-1] * len(keys)
-        pos = np.searchsorted(self._keys, keys)
-        pos_clip = np.minimum(pos, len(self._keys) - 1)
-        hit = self._keys[pos_clip] == keys
-        return np.where(hit, self._idx[pos_clip], -1).tolist()
+    def _lookup(self, keys: np.ndarray) -> np.ndarray:
+        found = np.full(len(keys), -1, dtype=np.int64)
+        for run_keys, run_idx in (self._main, *self._runs):
+            if not len(run_keys):
+                continue
+            at = np.minimum(np.searchsorted(run_keys, keys), len(run_keys) - 1)
+            hit = (run_keys[at] == keys) & (found < 0)
+            found[hit] = run_idx[at[hit]]
+        return found
 
-    def add(self, items: dict[int, int]) -> None:
-        """Store new keys (callers check with `find` first)."""
-        self._recent.update(items)
-        if len(self._recent) >= self._limit:
-            self._merge()
+    def add(self, keys: np.ndarray, idx: np.ndarray) -> None:
+        """Store new keys with their indices (callers check with `find` first)."""
+        if not len(keys):
+            return
+        self._runs.append(_sorted(keys, idx.astype(np.int64, copy=False)))
+        self._mark(keys)
+        if len(self._runs) >= _MAX_RUNS:
+            self._runs = [_sorted(np.concatenate([k for k, _ in self._runs]),
+                                  np.concatenate([i for _, i in self._runs]))]
+            if len(self._runs[0][0]) >= self._merge_at:
+                self._merge()
 
-    def add_arrays(self, keys: np.ndarray, idx: np.ndarray) -> None:
-        """Store many keys at once (restoring a journal); first occurrence wins."""
+    def _mark(self, keys: np.ndarray) -> None:
+        pos = keys >> _SHIFT
+        np.bitwise_or.at(self._bits, pos >> _THREE, (1 << (pos & _LOW3)).astype(np.uint8))
+
+    def _merge(self) -> None:
+        """Fold every run into the main arrays (an O(n) insert of sorted keys)."""
+        for keys, idx in self._runs:
+            main_keys, main_idx = self._main
+            at = np.searchsorted(main_keys, keys)
+            self._main = (np.insert(main_keys, at, keys), np.insert(main_idx, at, idx))
+        self._runs = []
+
+    @staticmethod
+    def pack(keys: np.ndarray, idx: np.ndarray) -> bytes:
+        """Journal bytes for (key, index) pairs: 16 bytes each, little-endian."""
+        pairs = np.empty((len(keys), 2), dtype="<u8")
+        pairs[:, 0] = keys
+        pairs[:, 1] = idx
+        return pairs.tobytes()
+
+    def restore(self, journal: bytes) -> None:
+        """Add the pairs of a journal written by `pack` (the first index of a key wins)."""
+        if not journal:
+            return
+        pairs = np.frombuffer(journal, dtype="<u8").reshape(-1, 2)
         self._merge()
-        keys = np.concatenate([self._keys, keys.astype(np.uint64, copy=False)])
-        idx = np.concatenate([self._idx, idx.astype(np.int64, copy=False)])
+        keys = np.concatenate([self._main[0], pairs[:, 0]])
+        idx = np.concatenate([self._main[1], pairs[:, 1].astype(np.int64)])
         order = np.lexsort((idx, keys))
         keys, idx = keys[order], idx[order]
         first = np.ones(len(keys), dtype=bool)
         first[1:] = keys[1:] != keys[:-1]
-        self._keys, self._idx = keys[first], idx[first]
-
-    def _merge(self) -> None:
-        if not self._recent:
-            return
-        new_keys = np.fromiter(self._recent.keys(), dtype=np.uint64, count=len(self._recent))
-        new_idx = np.fromiter(self._recent.values(), dtype=np.int64, count=len(self._recent))
-        order = np.argsort(new_keys, kind="stable")
-        new_keys, new_idx = new_keys[order], new_idx[order]
-        pos = np.searchsorted(self._keys, new_keys)
-        self._keys = np.insert(self._keys, pos, new_keys)
-        self._idx = np.insert(self._idx, pos, new_idx)
-        self._recent = {}
-
-    @staticmethod
-    def pack(items: Iterable[tuple[int, int]]) -> bytes:
-        """Journal bytes for (key, index) pairs: 16 bytes each, little-endian."""
-        flat = [v for pair in items for v in pair]
-        arr = np.array(flat, dtype=np.uint64) if flat else _EMPTY_KEYS
-        return arr.astype("<u8").tobytes()
-
-    def restore(self, journal: bytes) -> None:
-        """Add the pairs of a journal written by `pack`."""
-        if not journal:
-            return
-        arr = np.frombuffer(journal, dtype="<u8").reshape(-1, 2)
-        self.add_arrays(arr[:, 0].copy(), arr[:, 1].astype(np.int64))
+        self._main = (keys[first], idx[first])
+        self._mark(self._main[0])

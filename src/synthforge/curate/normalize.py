@@ -11,7 +11,7 @@ import xxhash
 
 _PUNCT = frozenset(string.punctuation)
 # ASCII fast path: lower-case letters, punctuation to spaces, in one bytes.translate.
-_ASCII_TABLE = bytes(
+ASCII_FOLD = bytes(
     ord(" ") if chr(c) in _PUNCT else (c + 32 if 65 <= c <= 90 else c) for c in range(256)
 )
 
@@ -26,7 +26,7 @@ def _unicode_punct() -> dict[int, str]:
 def normalize_bytes(text: str) -> bytes:
     """UTF-8 bytes of `text` with NFKC, casefold, punctuation removed and whitespace collapsed."""
     if text.isascii():
-        return b" ".join(text.encode().translate(_ASCII_TABLE).split())
+        return b" ".join(text.encode().translate(ASCII_FOLD).split())
     folded = unicodedata.normalize("NFKC", text).casefold().translate(_unicode_punct())
     return " ".join(folded.split()).encode()
 

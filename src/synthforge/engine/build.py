@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,7 @@ from synthforge import registry
 from synthforge.curate.balance import Quota, QuotaConfig
 from synthforge.engine.mix import MixSchedule
 from synthforge.recipe import Recipe
-from synthforge.record import Record, record_id
+from synthforge.record import Record
 from synthforge.stage import Context, Failure, Generator, Reject, Stage, Verdict
 
 SOURCE = "source"
@@ -34,28 +35,44 @@ class Pipeline:
 
     def generate(self, start: int, stop: int) -> tuple[list[Record], list[tuple[Record, Verdict]]]:
         """Candidates for attempts [start, stop): those made, and those the source declined."""
-        fp, labels, gens = self.context.fingerprint, self.labels, self.generators
         made: list[Record] = []
         declined: list[tuple[Record, Verdict]] = []
+        if len(self.generators) == 1:  # attempt i is item i: no schedule to consult
+            self._run(0, range(start, stop), range(start, stop), made, declined)
+            return made, declined
+        by_entry: dict[int, tuple[list[int], list[int]]] = {}
         for i, (j, k) in enumerate(self.schedule.assign(start, stop), start):
-            label = labels[j]
-            try:
-                out = gens[j].generate(k)
-            except Reject as exc:
-                declined.append((Record(record_id(fp, label, k), i, {}, {"source": label, "k": k}),
-                                 exc.reason))
-                continue
-            except Exception as exc:
-                declined.append((Record(record_id(fp, label, k), i, {}, {"source": label, "k": k}),
-                                 Failure.of(exc)))
-                continue
-            if type(out) is tuple:
-                data, extra = out
-                meta = {"source": label, "k": k, **extra}
-            else:
-                data, meta = out, {"source": label, "k": k}
-            made.append(Record(record_id(fp, label, k), i, data, meta))
+            indices, ks = by_entry.setdefault(j, ([], []))
+            indices.append(i)
+            ks.append(k)
+        for j, (indices, ks) in by_entry.items():
+            self._run(j, indices, ks, made, declined)
+        made.sort(key=_index)
         return made, declined
+
+    def _run(self, j: int, indices: Iterable[int], ks: Iterable[int], made: list[Record],
+             declined: list[tuple[Record, Verdict]]) -> None:
+        """Items `ks` of entry j, as the records of attempts `indices`."""
+        label = self.labels[j]
+        prefix = f"{self.context.fingerprint[:8]}-{label}-"
+        make = self.generators[j].generate
+        keep = made.append
+        for i, k in zip(indices, ks, strict=True):
+            try:
+                out = make(k)
+            except Exception as exc:
+                verdict = exc.reason if isinstance(exc, Reject) else Failure.of(exc)
+                declined.append((Record(prefix + str(k), i, {}, {"source": label, "k": k}),
+                                 verdict))
+                continue
+            if out.__class__ is tuple:
+                keep(Record(prefix + str(k), i, out[0], {"source": label, "k": k, **out[1]}))
+            else:
+                keep(Record(prefix + str(k), i, out, {"source": label, "k": k}))
+
+
+def _index(record: Record) -> int:
+    return record.index
 
 
 def build_pipeline(recipe: Recipe, *, base_dir: str | Path | None = None) -> Pipeline:

@@ -58,7 +58,7 @@ ENV = Environment(undefined=StrictUndefined, autoescape=False, keep_trailing_new
 SLOT_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 RESERVED = frozenset({"true", "false", "none", "True", "False", "None", "and", "or", "not",
                       "in", "is", "if", "else", "self"})
-_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}|\{#")
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\}|\{#")
 _EXPRESSION = re.compile(r"\s*\{\{(.*)\}\}\s*", re.DOTALL)
 
 Loc = tuple[str | int, ...]
@@ -72,7 +72,10 @@ def is_jinja(text: str) -> bool:
 
 
 def to_jinja(text: str) -> str:
-    """The Jinja2 source of a template: `{name}` becomes `{{ name }}` unless it is Jinja."""
+    """The Jinja2 source of a template: `{name}` (or `{name.key}`) becomes `{{ name }}`.
+
+    Templates that already use `{{` or `{%` are Jinja2 as written.
+    """
     if is_jinja(text):
         return text
     return _PLACEHOLDER.sub(_placeholder, text)

@@ -192,8 +192,30 @@ class Rules(Check):
         return None
 
     def check_batch(self, records: Sequence[Record]) -> list[str | None]:
-        check = self.check
-        return [check(r) for r in records]
+        """Column by column: each test scans one field of the whole batch."""
+        if self._each:
+            check = self.check
+            return [check(r) for r in records]
+        verdicts: list[str | None] = [None] * len(records)
+        columns = [self._column(path, get, records, verdicts) for path, get in self._getters]
+        for i, name, test in self._tests:
+            column = columns[i]  # type: ignore[index]
+            for j in test.failing(column):  # type: ignore[attr-defined]
+                if verdicts[j] is None:
+                    verdicts[j] = test(name, column[j])
+        return verdicts
+
+    @staticmethod
+    def _column(path: str, get: Callable[[Record], Any], records: Sequence[Record],
+                verdicts: list[str | None]) -> list[str]:
+        """One field of every record; a missing or non-text value is rejected here."""
+        column = [get(r) for r in records]
+        if not all(v.__class__ is str for v in column):
+            for j, value in enumerate(column):
+                if not isinstance(value, str):
+                    verdicts[j] = verdicts[j] or _not_text(path, value)
+                    column[j] = ""
+        return column
 
 
 def _named_fields(config: RulesConfig) -> list[str]:
@@ -247,7 +269,7 @@ def _char_bounds(lo: int | None, hi: int | None) -> Test:
             return None
         return _out_of_bounds("chars", name, n, lo, hi)
 
-    return test
+    return _batched(test, lambda col: [j for j, t in enumerate(col) if not low <= len(t) <= high])
 
 
 def _word_bounds(lo: int | None, hi: int | None) -> Test:
@@ -259,7 +281,8 @@ def _word_bounds(lo: int | None, hi: int | None) -> Test:
             return None
         return _out_of_bounds("words", name, n, lo, hi)
 
-    return test
+    return _batched(test, lambda col: [j for j, t in enumerate(col)
+                                       if not low <= len(t.split()) <= high])
 
 
 def _out_of_bounds(unit: str, name: str, n: int, lo: int | None, hi: int | None) -> str:
@@ -277,7 +300,7 @@ def _must_match(pattern: re.Pattern[str]) -> Test:
             return None
         return f"must_match: {name} does not match '{pattern.pattern}'"
 
-    return test
+    return _batched(test, lambda col: [j for j, t in enumerate(col) if search(t) is None])
 
 
 def _must_not_match(pattern: re.Pattern[str]) -> Test:
@@ -289,7 +312,7 @@ def _must_not_match(pattern: re.Pattern[str]) -> Test:
             return None
         return f"must_not_match: {name} matches '{pattern.pattern}' ({_clip(match.group())!r})"
 
-    return test
+    return _batched(test, lambda col: [j for j, t in enumerate(col) if search(t) is not None])
 
 
 def _phrases(code: str, matcher: PhraseMatcher) -> Test:
@@ -301,6 +324,12 @@ def _phrases(code: str, matcher: PhraseMatcher) -> Test:
             return None
         return f'{code}: "{phrase}" in {name}'
 
+    return _batched(test, lambda col: [j for j, t in enumerate(col) if find(t) is not None])
+
+
+def _batched(test: Test, failing: Callable[[list[str]], list[int]]) -> Test:
+    """Give a test a batch form: `failing(texts)` lists the positions it would reject."""
+    test.failing = failing  # type: ignore[attr-defined]
     return test
 
 

@@ -157,8 +157,21 @@ class Schema(Check):
         return self._json_schema(record, self._iter_errors)
 
     def check_batch(self, records: Sequence[Record]) -> list[str | None]:
-        check = self.check
-        return [check(r) for r in records]
+        """Required fields and types column by column; JSON Schema record by record."""
+        verdicts: list[str | None] = [None] * len(records)
+        for path, get in self._required:
+            for j, value in enumerate([get(r) for r in records]):
+                if value is MISSING or value is None or value == "":
+                    verdicts[j] = verdicts[j] or f"missing_field: {path!r} is {_absence(value)}"
+        for path, get, is_type, kind in self._types:
+            for j, value in enumerate([get(r) for r in records]):
+                if verdicts[j] is None and value is not MISSING and not is_type(value):
+                    verdicts[j] = f"wrong_type: {path!r} is {type_name(value)}, expected {kind}"
+        if self._iter_errors is not None:
+            for j, record in enumerate(records):
+                if verdicts[j] is None:
+                    verdicts[j] = self._json_schema(record, self._iter_errors)
+        return verdicts
 
     def _json_schema(self, record: Record,
                      iter_errors: Callable[[Any], Iterator[ValidationError]]) -> str | None:

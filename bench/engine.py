@@ -1,0 +1,149 @@
+"""Engine throughput: records/s through checks, exact dedup and the JSONL shard writer.
+
+    python bench/engine.py                      # (a) 1,000,000 records and (b) the template
+    python bench/engine.py --records 10000000 --only a     # the 10M peak-RSS check
+
+(a) a minimal source -> rules (char bounds) -> schema (required fields) -> rules (regex)
+    -> exact dedup -> accepted shards. Reported: records/s of the pipeline, peak RSS, and the
+    ratio to the floor: serialising the same rows with orjson in one plain loop.
+(b) the seeds' company template with Faker slots, no steps: records/s.
+Each prints one comparable figure on its last line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import orjson
+
+import synthforge as sf
+from synthforge.engine.runner import Progress
+
+ROOT = Path(__file__).resolve().parent
+
+
+class Minimal(sf.Generator):
+    """A source with almost no cost of its own: one short text and a label per item."""
+
+    def generate(self, k: int) -> dict:
+        return {"text": f"record number {k % 900_001} says hello to the world", "label": k & 1}
+
+
+sf.register("generator", "bench_minimal")(Minimal)
+
+PIPELINE = {
+    "name": "bench-a", "seed": 1,
+    "mix": [{"generator": "bench_minimal"}],
+    "steps": [
+        {"rules": {"fields": ["text"], "min_chars": 5, "max_chars": 500, "boilerplate": False,
+                   "name": "length"}},
+        {"schema": {"required": ["text", "label"]}},
+        {"rules": {"fields": ["text"], "must_not_match": ["lorem ipsum"], "boilerplate": False,
+                   "name": "regex"}},
+        {"dedup": {"fields": ["text"]}},
+    ],
+    "exports": [],
+}
+
+COMPANY = {
+    "name": "bench-b", "seed": 1,
+    "mix": [{"generator": "template", "params": {
+        "fields": {"text": "The company {CompanyName} announced {ProductName} which will "
+                           "{ActionVerb} the market."},
+        "slots": {"CompanyName": {"faker": "company"},
+                  "ProductName": {"choice": ["Nimbus", "Quanta", "Helix", "Orbit", "Lumen"]},
+                  "ActionVerb": {"choice": {"disrupt": 3, "reshape": 2, "transform": 1}}}}}],
+    "exports": [],
+}
+
+
+class Clock:
+    """Times the pipeline itself: from the runner's first progress call to its last."""
+
+    def __init__(self) -> None:
+        self.first = self.last = 0.0
+
+    def __call__(self, _: Progress) -> None:
+        now = time.perf_counter()
+        self.first = self.first or now
+        self.last = now
+
+
+def run_pipeline(recipe: dict, n: int, out: Path, budget: int | None = None) -> dict:
+    recipe = {**recipe, "target": n, "budget": {"max_attempts": budget or n}}
+    clock = Clock()
+    t0 = time.perf_counter()
+    result = sf.run(recipe, out, on_progress=clock, batch_size=2000)
+    total = time.perf_counter() - t0
+    attempted = result.counts["attempted"]
+    return {"records": attempted, "accepted": result.counts["accepted"],
+            "pipeline_s": round(clock.last - clock.first, 3), "total_s": round(total, 3),
+            "records_per_s": round(attempted / (clock.last - clock.first)),
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+
+
+def floor(shards: list[Path], out: Path) -> float:
+    """Seconds to serialise the run's own accepted rows with orjson in one plain loop."""
+    rows = [orjson.loads(line) for p in shards for line in p.read_bytes().splitlines()]
+    dumps = orjson.dumps
+    t0 = time.perf_counter()
+    with open(out, "wb") as f:
+        for row in rows:
+            f.write(dumps(row) + b"\n")
+    return (time.perf_counter() - t0) / len(rows)
+
+
+def bench_a(n: int, work: Path) -> dict:
+    # A budget a little above n: 10% of the texts repeat, so dedup has work to do.
+    stats = run_pipeline(PIPELINE, n, work / "a")
+    per_row = floor(sorted((work / "a" / "data").glob("shard-*.jsonl")), work / "floor.jsonl")
+    per_record = stats["pipeline_s"] / stats["records"]
+    stats["floor_rows_per_s"] = round(1 / per_row)
+    stats["ratio_to_floor"] = round(per_record / per_row, 2)
+    return stats
+
+
+def bench_b(n: int, work: Path) -> dict:
+    return run_pipeline(COMPANY, n, work / "b")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=1_000_000)
+    parser.add_argument("--template-records", type=int, default=200_000)
+    parser.add_argument("--only", choices=["a", "b"])
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if not args.child:  # each benchmark in a fresh process, so peak RSS is its own
+        for which in [args.only] if args.only else ["a", "b"]:
+            cmd = [sys.executable, __file__, "--child", "--only", which,
+                   "--records", str(args.records),
+                   "--template-records", str(args.template_records)]
+            subprocess.run(cmd, check=True)
+        return
+    work = Path(tempfile.mkdtemp(prefix="sf-bench-"))
+    try:
+        if args.only == "a":
+            stats = bench_a(args.records, work)
+            print(json.dumps({"bench": "engine-a", **stats}))
+            print(f"engine_a_records_per_s {stats['records_per_s']}")
+        else:
+            stats = bench_b(args.template_records, work)
+            print(json.dumps({"bench": "engine-b-template", **stats}))
+            print(f"engine_b_template_records_per_s {stats['records_per_s']}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    main()
