@@ -292,3 +292,16 @@ def test_ledger_lines_are_json_and_commit_in_order(in_tmp):
     commits = [x for x in lines if "start" in x]
     assert [c["start"] for c in commits] == [0, *[c["end"] for c in commits[:-1]]]
     assert lines[-1]["done"] == "target"
+
+
+def test_a_systematic_failure_stops_early_with_a_clear_error(in_tmp):
+    from synthforge.errors import SynthforgeError
+
+    broken = recipe(target=100, budget={"max_attempts": 50_000},
+                    steps=[{"t_chaos": {"fail": 1.0}}])
+    with pytest.raises(SynthforgeError, match=r"first 1,000 attempts all failed.*t_chaos"):
+        sf.run(broken, "r")
+    run = sf.open_run("r")
+    assert run.counts["attempted"] == 1000 and run.counts["failed"] == 1000
+    patient = {**broken, "run": {"fail_fast": False}, "budget": {"max_attempts": 3000}}
+    assert sf.run(patient, "s").counts["failed"] == 3000

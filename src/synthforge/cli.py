@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import click
 import orjson
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -192,7 +193,10 @@ def export(run_dir: Annotated[Path, typer.Argument(help="Run directory.")],
         raise UserError(f"--writer must be jsonl or parquet, not {writer!r}")
     result = Run(run_dir)
     recipe = result.recipe
-    spec = FormatSpec.model_validate(format_) if format_ else recipe.format
+    try:
+        spec = FormatSpec.model_validate(format_) if format_ else recipe.format
+    except ValidationError as exc:
+        raise UserError(f"--format {format_}: {exc.errors()[0]['msg']}") from None
     shares = {"train": 1.0} if no_splits else recipe.splits
     done = export_records(result.records, spec, writer, to, shares, recipe.seed)
     for split, path in done.files.items():

@@ -54,7 +54,8 @@ class MixEntry(StrictModel):
     weight: float = Field(1.0, gt=0, description="Relative share of the attempts.")
     quota: int | float | None = Field(None, gt=0, description="Most accepted records from "
                                       "this entry: a count, or a share of target if below 1.")
-    params: Any = Field(default_factory=dict, description="The generator's parameters.")
+    params: Any = Field(default_factory=dict, validate_default=True,
+                        description="The generator's parameters.")
 
     @field_validator("generator")
     @classmethod
@@ -161,6 +162,8 @@ class RunSettings(StrictModel):
     batch_size: int = Field(1000, gt=0, le=1_000_000)
     workers: int = Field(1, ge=0, description="Processes for CPU-heavy stages; 0 = one per core.")
     max_inflight: int | None = Field(None, gt=0, description="Batches in flight at once.")
+    fail_fast: bool = Field(True, description="Stop when the first 1,000 attempts all fail: "
+                            "the error is systematic, not bad luck.")
 
 
 class Recipe(StrictModel):

@@ -86,7 +86,7 @@ def _run_locked(recipe: Recipe, rundir: RunDir, base_dir: Path, workers: int | N
     n_workers = n_workers or (os.cpu_count() or 1)
     runner = Runner(pipeline, rundir, batch_size=batch_size or settings.batch_size,
                     workers=n_workers, max_inflight=settings.max_inflight,
-                    on_progress=on_progress)
+                    on_progress=on_progress, fail_fast=settings.fail_fast)
     outcome = runner.run()
     if outcome.reason == "interrupted":
         return Run(rundir.path)

@@ -24,10 +24,16 @@ from synthforge.engine import pool
 from synthforge.engine.build import Pipeline, sift
 from synthforge.engine.ledger import Ledger, LedgerState
 from synthforge.engine.rundir import Journal, RunDir, ShardPosition, ShardWriter
+from synthforge.errors import SynthforgeError
 from synthforge.record import Record
 from synthforge.stage import Failure, Stage, Verdict
 
 OUTPUT = "output"
+FAIL_FAST_AFTER = 1000
+
+
+class SystematicFailure(SynthforgeError):
+    """Every candidate fails the same way: stop before the whole budget is spent."""
 _dumps = orjson.dumps
 
 
@@ -96,13 +102,14 @@ class Runner:
 
     def __init__(self, pipeline: Pipeline, rundir: RunDir, *, batch_size: int = 1000,
                  workers: int = 1, max_inflight: int | None = None,
-                 on_progress: Callable[[Progress], None] | None = None):
+                 on_progress: Callable[[Progress], None] | None = None, fail_fast: bool = True):
         self.p = pipeline
         self.rundir = rundir
         self.batch_size = batch_size
         self.workers = workers
         self.max_inflight = max_inflight or max(4, 2 * workers + 2)
         self.on_progress = on_progress
+        self.fail_fast = fail_fast
         self.target = pipeline.recipe.target
         self.max_attempts = pipeline.recipe.max_attempts
         self.names = pipeline.stage_names
@@ -125,6 +132,8 @@ class Runner:
                 self.journals[stage.name] = journal
         totals = state.totals()
         self.accepted_total = totals["accepted"]
+        self.failed_total = totals["failed"]
+        self._first_error: tuple[str, str] | None = None
         self.attempted = totals["attempted"]
         self.reasons: Counter[str] = Counter()
         for row in state.funnel(self.names):
@@ -312,15 +321,32 @@ class Runner:
         self.accepted_total += len(accepted)
         self.attempted = stop
         n_failed = sum(1 for _, _, v in rejected if isinstance(v, Failure))
+        self.failed_total += n_failed
+        if n_failed and self._first_error is None:
+            _, n, verdict = next(x for x in rejected if isinstance(x[2], Failure))
+            self._first_error = (self.names[n] if n < len(self.names) else OUTPUT, verdict.error)
         self.ledger.append({
             "start": res.start, "end": stop, "accepted": len(accepted),
             "rejected": len(rejected) - n_failed, "failed": n_failed, "stages": stages,
             "data": self.data.pos.to_list(), "rejected_at": self.rejects.pos.to_list(),
             "journals": {name: j.offset for name, j in self.journals.items()}})
         self._report()
+        self._fail_fast()
         self._commits += 1
         gc.collect(0 if self._commits % 64 else 2)  # between batches little is alive to scan
         return reached
+
+    def _fail_fast(self) -> None:
+        """Every one of the first attempts failed: a bug or a bad setting, not bad luck."""
+        failed = self.failed_total
+        if (not self.fail_fast or self.accepted_total or failed < self.attempted
+                or self.attempted < min(FAIL_FAST_AFTER, self.max_attempts)):
+            return
+        stage, error = self._first_error or ("?", "(see the rejected rows)")
+        raise SystematicFailure(
+            f"the first {self.attempted:,} attempts all failed, at stage {stage!r}, e.g. "
+            f"{error}. The failed rows and their errors are in {self.rundir.path / 'rejected'};"
+            " fix the cause and run again (the run resumes where it stopped).")
 
     def _report(self) -> None:
         if self.on_progress:
