@@ -75,11 +75,13 @@ class Clock:
 
     def __init__(self) -> None:
         self.first = self.last = 0.0
+        self.peak_kb = 0
 
     def __call__(self, _: Progress) -> None:
         now = time.perf_counter()
         self.first = self.first or now
         self.last = now
+        self.peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def run_pipeline(recipe: dict, n: int, out: Path, budget: int | None = None) -> dict:
@@ -92,6 +94,7 @@ def run_pipeline(recipe: dict, n: int, out: Path, budget: int | None = None) -> 
     return {"records": attempted, "accepted": result.counts["accepted"],
             "pipeline_s": round(clock.last - clock.first, 3), "total_s": round(total, 3),
             "records_per_s": round(attempted / (clock.last - clock.first)),
+            "peak_rss_mb_pipeline": round(clock.peak_kb / 1024, 1),
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
 
 

@@ -133,3 +133,29 @@ def wait_for(predicate, timeout: float = 30.0, every: float = 0.01) -> bool:
             return True
         time.sleep(every)
     return False
+
+
+class Inflight:
+    """Counts concurrent calls of the async test map."""
+
+    now = 0
+    peak = 0
+
+
+@sf.map_step("t_slow_upper")
+async def slow_upper(record: Record, *, field: str = "text", fail_on: str = "") -> Record:
+    """Test async map: waits a little (by record id), then upper-cases a field."""
+    import asyncio
+
+    Inflight.now += 1
+    Inflight.peak = max(Inflight.peak, Inflight.now)
+    try:
+        await asyncio.sleep(_unit("sleep", record.id) * 0.004)
+        if fail_on and fail_on in record.id:
+            raise RuntimeError(f"cannot handle {record.id}")
+        if record.index % 17 == 3:
+            raise sf.Reject("odd: index 17n+3")
+        record.data[field] = record.data[field].upper()
+        return record
+    finally:
+        Inflight.now -= 1

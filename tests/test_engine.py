@@ -203,14 +203,15 @@ def test_sigkill_at_several_points_then_resume_gives_identical_data(in_tmp):
 
 
 @pytest.mark.slow
-def test_sigint_stops_gracefully_and_resumes(in_tmp):
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_stops_gracefully_and_resumes(in_tmp, sig):
     rec = _yaml_recipe(in_tmp / "r.yaml", target=40000, budget={"max_attempts": 400000})
     proc = subprocess.Popen(cli_command("run", str(rec), "--out", "r", "--plain"),
                             env=cli_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
     ledger = in_tmp / "r" / "ledger.jsonl"
     assert wait_for(lambda: ledger.exists() and ledger.stat().st_size > 0)
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(sig)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert "interrupted" in err and "resume" in err
@@ -305,3 +306,19 @@ def test_a_systematic_failure_stops_early_with_a_clear_error(in_tmp):
     assert run.counts["attempted"] == 1000 and run.counts["failed"] == 1000
     patient = {**broken, "run": {"fail_fast": False}, "budget": {"max_attempts": 3000}}
     assert sf.run(patient, "s").counts["failed"] == 3000
+
+
+def test_async_stages_run_concurrently_within_their_limit_and_keep_order(in_tmp):
+    from helpers import Inflight
+
+    steps = [{"t_slow_upper": {"concurrency": 7, "fail_on": "-b-1"}}, {"dedup": {}}]
+    Inflight.peak = 0
+    first = sf.run(recipe(steps=steps, target=400), "one", batch_size=50)
+    assert 2 <= Inflight.peak <= 7
+    second = sf.run(recipe(steps=steps, target=400), "two", batch_size=13)
+    assert files(first.path) == files(second.path)
+    rows = list(first.rejected())
+    assert any(r["reason"] == "odd: index 17n+3" for r in rows)
+    assert any(r["fate"] == "failed" and "cannot handle" in r["reason"] for r in rows)
+    assert all(r.data["text"].isupper() for r in first.records())
+    check_conservation(first)

@@ -165,3 +165,11 @@ def test_mix_quota_and_balance_end_to_end(in_tmp):
     for r in balanced.records():
         counts[r.meta["source"]] = counts.get(r.meta["source"], 0) + 1
     assert counts == {"a": 225, "b": 75}
+
+
+def test_key_index_takes_indices_beyond_32_bits():
+    index = KeyIndex(merge_at=2)
+    index.add(np.array([1, 2], dtype=np.uint64), np.array([5, 6]))
+    index.add(np.array([3], dtype=np.uint64), np.array([2**33]))
+    index.add(np.array([4], dtype=np.uint64), np.array([7]))
+    assert index.find(np.array([1, 3, 4, 9], dtype=np.uint64)).tolist() == [5, 2**33, 7, -1]

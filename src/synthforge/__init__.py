@@ -12,6 +12,8 @@ from synthforge.recipe import Recipe, load_recipe
 from synthforge.record import Record
 from synthforge.registry import register
 from synthforge.stage import (
+    AsyncMap,
+    AsyncMapConfig,
     Check,
     Context,
     Failure,
@@ -30,6 +32,8 @@ from synthforge.stage import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "AsyncMap",
+    "AsyncMapConfig",
     "Check",
     "Context",
     "Failure",

@@ -7,6 +7,7 @@ have changed it in place), a string rejects it with that reason (`"code: detail"
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import inspect
 import random
@@ -19,6 +20,7 @@ from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
+    Field,
     PlainSerializer,
     SerializationInfo,
     ValidationInfo,
@@ -195,6 +197,50 @@ class Map(Stage):
         return verdicts
 
 
+class AsyncMapConfig(StepConfig):
+    """Config base of async maps: how many records may be in flight at once."""
+
+    concurrency: int = Field(16, gt=0, le=100_000, description="Records in flight at once.")
+
+
+class AsyncMap(Stage):
+    """Changes each record with a coroutine (e.g. a model call); `concurrency` bounds how
+    many run at once across all batches. Override `amap`."""
+
+    Config: ClassVar[type[StepConfig]] = AsyncMapConfig
+    is_async = True
+
+    def __init__(self, config: StepConfig, ctx: Context, name: str):
+        super().__init__(config, ctx, name)
+        self._limit: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
+
+    async def amap(self, record: Record) -> Record | None:
+        raise NotImplementedError
+
+    def process(self, records: list[Record]) -> list[Verdict]:
+        return asyncio.run(self.aprocess(records))
+
+    async def aprocess(self, records: list[Record]) -> list[Verdict]:
+        loop = asyncio.get_running_loop()
+        if self._limit is None or self._limit[0] is not loop:  # one semaphore per event loop
+            self._limit = (loop, asyncio.Semaphore(getattr(self.config, "concurrency", 16)))
+        limit = self._limit[1]
+        return list(await asyncio.gather(*(self._one(records, i, limit)
+                                           for i in range(len(records)))))
+
+    async def _one(self, records: list[Record], i: int, limit: asyncio.Semaphore) -> Verdict:
+        async with limit:
+            try:
+                out = await self.amap(records[i])
+            except Reject as exc:
+                return exc.reason
+            except Exception as exc:
+                return Failure.of(exc)
+        if out is not None:
+            records[i] = out
+        return None
+
+
 class StatefulCheck(Stage):
     """A check that remembers what passed it (dedup, quotas). Sees batches in index order.
 
@@ -286,25 +332,38 @@ def map_step(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register `fn(record, **params) -> Record | dict | None` as a map step.
 
     Returning a dict replaces the record's data; None keeps the (possibly changed) record.
+    An `async def` function becomes an async map with a `concurrency` parameter.
     """
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
-        config = _config_from_signature(fn, StepConfig, skip=1)
+        is_async = inspect.iscoroutinefunction(fn)
+        config = _config_from_signature(fn, AsyncMapConfig if is_async else StepConfig, skip=1)
+        drop = ("name", "concurrency")
+
+        def finish(record: Record, out: Any) -> Record | None:
+            if isinstance(out, dict):
+                record.data = out
+                return record
+            return out
 
         class FunctionMap(Map):
             Config = config
             __doc__ = fn.__doc__
 
             def map(self, record: Record) -> Record | None:
-                out = fn(record, **_params(self.config))
-                if isinstance(out, dict):
-                    record.data = out
-                    return record
-                return out
+                return finish(record, fn(record, **_params(self.config, drop)))
 
-        FunctionMap.__module__ = fn.__module__
-        FunctionMap.__qualname__ = fn.__qualname__
-        register("step", name, config)(FunctionMap)
+        class FunctionAsyncMap(AsyncMap):
+            Config = config
+            __doc__ = fn.__doc__
+
+            async def amap(self, record: Record) -> Record | None:
+                return finish(record, await fn(record, **_params(self.config, drop)))
+
+        cls = FunctionAsyncMap if is_async else FunctionMap
+        cls.__module__ = fn.__module__
+        cls.__qualname__ = fn.__qualname__
+        register("step", name, config)(cls)
         return fn
 
     return decorate

@@ -2,7 +2,7 @@
 
 Built for millions of keys and batch lookups, with no per-key Python work: a bitmap filter
 answers "certainly new" for most keys in one vectorised step; the few others are searched
-in sorted numpy arrays (16 bytes a key). New keys arrive as small sorted runs that are
+in sorted numpy arrays (12 bytes a key). New keys arrive as small sorted runs that are
 merged into one run, and runs into the main arrays, in bulk.
 """
 
@@ -16,7 +16,8 @@ _LOW3 = np.uint64(7)
 _THREE = np.uint64(3)
 _MAX_RUNS = 16
 
-Run = tuple[np.ndarray, np.ndarray]  # sorted uint64 keys, their int64 indices
+Run = tuple[np.ndarray, np.ndarray]  # sorted uint64 keys, their indices
+_SMALL = np.uint32  # indices below 2**32 take 4 bytes; larger ones switch all to int64
 
 
 def _sorted(keys: np.ndarray, idx: np.ndarray) -> Run:
@@ -25,10 +26,10 @@ def _sorted(keys: np.ndarray, idx: np.ndarray) -> Run:
 
 
 class KeyIndex:
-    """uint64 key -> first index, with bulk, batch-friendly operations."""
+    """uint64 key -> first index, with bulk, batch-friendly operations (12 bytes a key)."""
 
     def __init__(self, merge_at: int = 1 << 18):
-        self._main: Run = (np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64))
+        self._main: Run = (np.empty(0, dtype=np.uint64), np.empty(0, dtype=_SMALL))
         self._runs: list[Run] = []
         self._merge_at = merge_at
         self._bits = np.zeros(1 << (_FILTER_BITS - 3), dtype=np.uint8)
@@ -59,7 +60,12 @@ class KeyIndex:
         """Store new keys with their indices (callers check with `find` first)."""
         if not len(keys):
             return
-        self._runs.append(_sorted(keys, idx.astype(np.int64, copy=False)))
+        dtype = self._main[1].dtype
+        if dtype == _SMALL and int(idx.max()) >= 2**32:
+            dtype = np.dtype(np.int64)
+            self._main = (self._main[0], self._main[1].astype(dtype))
+            self._runs = [(k, i.astype(dtype)) for k, i in self._runs]
+        self._runs.append(_sorted(keys, idx.astype(dtype, copy=False)))
         self._mark(keys)
         if len(self._runs) >= _MAX_RUNS:
             self._runs = [_sorted(np.concatenate([k for k, _ in self._runs]),
@@ -94,10 +100,12 @@ class KeyIndex:
         pairs = np.frombuffer(journal, dtype="<u8").reshape(-1, 2)
         self._merge()
         keys = np.concatenate([self._main[0], pairs[:, 0]])
-        idx = np.concatenate([self._main[1], pairs[:, 1].astype(np.int64)])
+        idx = np.concatenate([self._main[1].astype(np.int64), pairs[:, 1].astype(np.int64)])
         order = np.lexsort((idx, keys))
         keys, idx = keys[order], idx[order]
         first = np.ones(len(keys), dtype=bool)
         first[1:] = keys[1:] != keys[:-1]
-        self._main = (keys[first], idx[first])
+        idx = idx[first]
+        small = not len(idx) or int(idx.max()) < 2**32
+        self._main = (keys[first], idx.astype(_SMALL) if small else idx)
         self._mark(self._main[0])
