@@ -126,3 +126,13 @@ def test_plugins_load_through_entry_points(tmp_path):
                          text=True, env={"PYTHONPATH": str(tmp_path), "PATH": "/usr/bin"})
     assert out.returncode == 0, out.stderr
     assert "['hello 0', 'hello 1', 'hello 2']" in out.stdout
+
+
+def test_to_arrow_copes_with_mixed_field_types(in_tmp):
+    @sf.generator("t_mixed")
+    def mixed(k, rng):
+        return {"value": k if k % 2 else f"text {k}", "extra": {"a": 1} if k % 3 else {}}
+
+    table = sf.run({"name": "m", "target": 12, "mix": [{"generator": "t_mixed"}]},
+                   "r").to_arrow()
+    assert table.num_rows == 12

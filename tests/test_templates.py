@@ -559,3 +559,33 @@ def test_item_generation_is_lazy_about_k():
     far = gen.generate(10**12)
     assert far == gen.generate(10**12)
     assert list(islice((gen.generate(k) for k in range(3)), 3)) == outputs(gen, 3)
+
+
+DATES = {
+    "fields": {"text": "{d} {b} {t}"},
+    "slots": {"d": {"faker": {"provider": "date_between", "args": {"start_date": "-1y"}}},
+              "b": {"faker": "date_of_birth"},
+              "t": {"faker": "date_time"}},
+}
+
+
+def test_faker_dates_are_measured_from_the_recipes_today_not_the_clock():
+    import datetime as dt
+
+    values = [make(DATES).generate(k)[1]["slots"]["d"] for k in range(300)]
+    assert min(values) >= "2025-01-01" and max(values) <= "2026-01-01"
+    later = [make({**DATES, "today": "2030-06-01"}).generate(k)[1]["slots"]["d"]
+             for k in range(300)]
+    assert min(later) >= "2029-06-01" and max(later) <= "2030-06-01"
+    assert dt.date.today().year >= 2026  # the real clock is untouched outside a draw
+    assert type(dt.datetime.now()) is dt.datetime
+
+
+def test_faker_dates_do_not_depend_on_the_time_zone():
+    code = ("import sys, json; sys.path.insert(0, 'tests');"
+            "from test_templates import make, DATES;"
+            "print(json.dumps([make(DATES).generate(k)[0] for k in range(20)]))")
+    outs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           env={**os.environ, "TZ": tz}, check=True).stdout
+            for tz in ("UTC", "Asia/Tokyo", "America/Los_Angeles")}
+    assert len(outs) == 1

@@ -104,10 +104,14 @@ class Run:
                     yield orjson.loads(line)
 
     def to_arrow(self) -> pyarrow.Table:
-        """Accepted records as a pyarrow Table (columns id, index, data, meta)."""
-        import pyarrow as pa
+        """Accepted records as a pyarrow Table (columns id, index, data, meta).
 
-        return pa.Table.from_pylist([r.to_dict() for r in self.records()])
+        Types are unified across rows (a field that is an int in one record and text in
+        another becomes a JSON text column rather than an error)."""
+        from synthforge.export.writers import infer_schema, to_table
+
+        rows = [r.to_dict() for r in self.records()]
+        return to_table(rows, infer_schema(rows))
 
     def to_pandas(self) -> pandas.DataFrame:
         """Accepted records as a pandas DataFrame: id, index, then one column per data field."""

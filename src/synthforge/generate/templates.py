@@ -17,12 +17,13 @@ dependency order, then the fields are rendered. `unique` slots are not drawn: it
 takes combination `perm(k)` of their values, so no combination repeats until all are used
 (their weights are ignored: every value is covered equally).
 
-Faker's relative dates (`start_date: "-1y"`, "today") follow the clock, so they change from
-day to day; give absolute dates where the output must never change.
+Faker's dates are measured from `today` (a fixed day in the recipe, noon UTC), not from the
+clock, so the same recipe gives the same data on any day and machine.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import graphlib
@@ -39,6 +40,7 @@ from pydantic import Field, ValidationError, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from synthforge import registry
+from synthforge.generate.fakerclock import FakerClock
 from synthforge.generate.permute import FeistelPermutation
 from synthforge.generate.samplers import (
     FINITE,
@@ -125,6 +127,8 @@ class TemplateConfig(GeneratorConfig):
         "en_US", description="Faker locale(s), e.g. en_US; several are picked at random.")
     faker_weighted: bool = Field(False, description="Faker's frequency weighting: more "
                                  "realistic, about 10x slower.")
+    today: dt.date = Field(dt.date(2026, 1, 1), description="The day Faker's dates are "
+                           "measured from ('-1y', date_of_birth, ...), for reproducible data.")
 
     @property
     def locales(self) -> list[str]:
@@ -322,6 +326,7 @@ class TemplateGenerator(Generator):
         self._total = math.prod(u[3] for u in self._unique) if self._unique else None
         self._perm = (FeistelPermutation(self._total, derive_seed(ctx.seed, name, "unique"))
                       if self._total else None)
+        self._clock = FakerClock(config.today) if fakers else contextlib.nullcontext()
 
     def __reduce__(self) -> tuple[Any, ...]:
         return type(self), (self.config, self.ctx, self.name)
@@ -336,9 +341,10 @@ class TemplateGenerator(Generator):
         values: dict[str, Any] = {}
         if self._perm is not None:
             self._combination(k, values)
-        for name, draw, finish in self._sampled:
-            value = draw(rng)
-            values[name] = value if finish is None else finish(value)
+        with self._clock:
+            for name, draw, finish in self._sampled:
+                value = draw(rng)
+                values[name] = value if finish is None else finish(value)
         for name, evaluate, finish in self._derived:
             value = evaluate(values)
             values[name] = value if finish is None else finish(value)
