@@ -70,14 +70,15 @@ def _summary(result: Any, quiet: bool) -> None:
     why = ("target reached" if reason == "target"
            else f"budget exhausted ({counts['accepted']:,} of {target:,} wanted)")
     out_console.print(f"{why}: {counts['accepted']:,} accepted, {counts['rejected']:,} "
-                      f"rejected, {counts['failed']:,} failed of {counts['attempted']:,} attempted")
+                      f"rejected, {counts['failed']:,} failed of {counts['attempted']:,} attempted",
+                      soft_wrap=True)
     for export in result.report.get("exports", []):
         for split, path in export["files"].items():
             out_console.print(f"dataset  {result.path / path}  ({export['format']}, {split}, "
-                              f"{export['counts'][split]:,} rows)")
-    out_console.print(f"rejects  {result.path / 'rejected'}")
-    out_console.print(f"report   {result.path / 'report.html'}")
-    out_console.print(f"card     {result.path / 'README.md'}")
+                              f"{export['counts'][split]:,} rows)", soft_wrap=True)
+    out_console.print(f"rejects  {result.path / 'rejected'}", soft_wrap=True)
+    out_console.print(f"report   {result.path / 'report.html'}", soft_wrap=True)
+    out_console.print(f"card     {result.path / 'README.md'}", soft_wrap=True)
 
 
 @app.command()

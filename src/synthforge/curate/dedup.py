@@ -81,14 +81,16 @@ class ExactDedup(StatefulCheck):
         return many
 
     def check_batch(self, records: Sequence[Record]) -> list[str | None]:
-        keys = np.zeros(len(records), dtype=np.uint64)
+        hashed: list[int] = []
         missing: dict[int, str] = {}
         key_fn = self._key
         for i, record in enumerate(records):
             try:
-                keys[i] = key_fn(record)
+                hashed.append(key_fn(record))
             except _MissingField as exc:
+                hashed.append(0)
                 missing[i] = f"missing_field: {exc.args[0]!r} is needed to deduplicate"
+        keys = np.array(hashed, dtype=np.uint64)
         indices = np.fromiter((r.index for r in records), dtype=np.int64, count=len(records))
         pos = np.setdiff1d(np.arange(len(records)), list(missing)) if missing else np.arange(
             len(records))

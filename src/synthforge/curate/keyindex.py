@@ -14,7 +14,7 @@ _FILTER_BITS = 27  # a 16 MiB bitmap: ~7 % false candidates at 10 million keys
 _SHIFT = np.uint64(64 - _FILTER_BITS)
 _LOW3 = np.uint64(7)
 _THREE = np.uint64(3)
-_MAX_RUNS = 16
+_MAX_RUNS = 4
 
 Run = tuple[np.ndarray, np.ndarray]  # sorted uint64 keys, their indices
 _SMALL = np.uint32  # indices below 2**32 take 4 bytes; larger ones switch all to int64
