@@ -140,13 +140,15 @@ def test_classification_errors():
 
 def test_records_as_is_and_selected():
     record = rec({"a": 1, "b": {"c": [1, 2]}}, 2)
-    assert fmt("records").row(record) == {"a": 1, "b": {"c": [1, 2]}, "id": "r-2"}
+    assert fmt("records").row(record) == {"a": 1, "b": {"c": [1, 2]}}
+    assert fmt("records", include=["id"]).row(record) == {"a": 1, "b": {"c": [1, 2]}, "id": "r-2"}
+    assert fmt("records").row(rec({"id": 5})) == {"id": 5}
     f = fmt("records", fields={"x": "b.c", "src": "meta.source"}, include=[])
     assert f.row(record) == {"x": [1, 2], "src": "s"}
     with pytest.raises(FormatError, match="records format needs 'nope'"):
         fmt("records", fields={"x": "nope"}).row(record)
     with pytest.raises(FormatError, match="include column 'id' clashes"):
-        fmt("records").row(rec({"id": 5}))
+        fmt("records", include=["id"]).row(rec({"id": 5}))
 
 
 def test_fields_remap_slots_to_any_path():
@@ -173,7 +175,7 @@ def test_include_columns():
     {"type": "alpaca", "system": "S"},
     {"type": "chat", "include": ["messages"]},
     {"type": "dpo", "include": ["id", "id"]},
-    {"type": "records", "fields": {"id": "x"}},
+    {"type": "records", "fields": {"id": "x"}, "include": ["id"]},
     {"type": "nope"},
 ])
 def test_spec_checked_against_format(spec):
@@ -183,7 +185,9 @@ def test_spec_checked_against_format(spec):
 
 def test_spec_shorthand_and_default_include():
     spec = FormatSpec.model_validate("chat")
-    assert (spec.type, spec.include) == ("chat", ["id"])
+    assert (spec.type, spec.include) == ("chat", None)
+    assert get_format(spec).include == ("id",)
+    assert get_format(FormatSpec.model_validate("records")).include == ()
 
 
 def test_keys_are_the_prompt_side():

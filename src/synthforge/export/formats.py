@@ -28,7 +28,7 @@ class FormatSpec(StrictModel):
     fields: dict[str, str] = Field(default_factory=dict, description="Format slot -> record "
                                    "field, e.g. {response: answer}.")
     system: str | None = Field(None, description="System prompt for chat-like formats.")
-    include: list[str] = Field(default_factory=lambda: ["id"], description="Extra columns: "
+    include: list[str] | None = Field(None, description="Extra columns: "
                                "id, index, meta, or record fields.")
 
     @model_validator(mode="before")
@@ -72,10 +72,17 @@ class Format:
     slots: ClassVar[dict[str, tuple[str, ...]]] = {}
     columns: ClassVar[tuple[str, ...]] = ()
     chat_like: ClassVar[bool] = False
+    default_include: ClassVar[tuple[str, ...]] = ("id",)
 
     def __init__(self, spec: FormatSpec):
         type(self).check_spec(spec)
         self.spec = spec
+        self.include = type(self).included(spec)
+
+    @classmethod
+    def included(cls, spec: FormatSpec) -> tuple[str, ...]:
+        """The extra columns: `spec.include`, or the format's default when it is not given."""
+        return tuple(spec.include) if spec.include is not None else cls.default_include
 
     @classmethod
     def check_spec(cls, spec: FormatSpec) -> None:
@@ -95,7 +102,7 @@ class Format:
     def row(self, record: Record) -> dict[str, Any]:
         """The output row for `record`; raise FormatError if it cannot be made."""
         row = self.build(record)
-        for column in self.spec.include:
+        for column in self.include:
             if column in row:
                 raise FormatError(f"{self.name} format: include column {column!r} clashes "
                                   f"with a field of the same name (drop it from format.include)")
@@ -172,7 +179,7 @@ def include_value(record: Record, column: str) -> Any:
 
 def _check_include(spec: FormatSpec, columns: Sequence[str]) -> None:
     seen: set[str] = set()
-    for column in spec.include:
+    for column in spec.include or ():
         if column in seen:
             raise ValueError(f"format.include lists {column!r} twice")
         if column in columns:
@@ -339,7 +346,10 @@ class RecordsFormat(Format):
     """Free fields: the record's data as it is, or the columns `fields` selects and renames.
 
     With `fields`, each entry is output column -> record path, and a missing path is an error.
+    No extra columns unless `include` asks (the data's own fields, `id` among them, stay).
     """
+
+    default_include = ()
 
     @classmethod
     def check_spec(cls, spec: FormatSpec) -> None:
@@ -361,6 +371,6 @@ class RecordsFormat(Format):
 
     def key(self, row: dict[str, Any]) -> str:
         try:
-            return canonical_json(_without(row, self.spec.include)).decode()
+            return canonical_json(_without(row, self.include)).decode()
         except orjson.JSONEncodeError as exc:
             raise FormatError(f"{self.name} format: row is not JSON: {exc}") from exc
