@@ -196,3 +196,16 @@ def test_cli_schema_prints_json(tmp_path):
     assert result.returncode == 0
     schema = orjson.loads(result.stdout)
     assert "mix" in schema["properties"] and "steps" in schema["properties"]
+
+
+@pytest.mark.parametrize("path", ["/tmp/x", "../out", "a/../../b", ""])
+def test_export_paths_stay_inside_the_run_directory(path):
+    with pytest.raises(RecipeError, match="inside the run directory"):
+        load_recipe({**yaml.safe_load(GOOD), "exports": [{"path": path}]})
+
+
+def test_fingerprint_sees_step_defaults_spelled_out():
+    base = yaml.safe_load(GOOD)
+    spelled = {**base, "steps": [{"rules": {"fields": ["text"], "min_words": 2,
+                                            "boilerplate": True}}, {"dedup": {"fields": ["text"]}}]}
+    assert load_recipe(base).fingerprint() == load_recipe(spelled).fingerprint()

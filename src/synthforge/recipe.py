@@ -120,8 +120,10 @@ class Step(BaseModel):
 
     @model_serializer(mode="wrap")
     def _to_mapping(self, handler: Any, info: SerializationInfo) -> dict[str, Any]:
+        # Lock files show only what the user set; fingerprints cover every value.
+        full = bool((info.context or {}).get("fingerprint"))
         dumped = self.config.model_dump(mode=info.mode, context=info.context,
-                                        exclude_defaults=True)
+                                        exclude_defaults=not full)
         return {self.type: dumped}
 
 
@@ -154,6 +156,16 @@ class ExportSpec(StrictModel):
     writer: Literal["jsonl", "parquet"] = "jsonl"
     format: FormatSpec | None = Field(None, description="Default: the recipe's format.")
     path: str = Field("dataset", description="Folder inside the run directory.")
+
+    @field_validator("path")
+    @classmethod
+    def _inside(cls, value: str) -> str:
+        parts = Path(value).parts
+        if not parts or Path(value).is_absolute() or ".." in parts:
+            raise PydanticCustomError("export_path", "an export path is a folder inside the "
+                                      "run directory, like `dataset` (got {path!r})",
+                                      {"path": value})
+        return value
 
 
 class RunSettings(StrictModel):
