@@ -28,7 +28,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from synthforge.record import Record, derive_seed
+from synthforge.record import Record, derive_seed, mix64
 from synthforge.registry import register
 
 
@@ -117,9 +117,11 @@ class Generator:
         self.config = config
         self.ctx = ctx
         self.name = name
+        self._base_seed = derive_seed(ctx.seed, name)
 
     def seed_for(self, k: int) -> int:
-        return derive_seed(self.ctx.seed, self.name, k)
+        """The seed of item k: a 64-bit mix of (recipe seed, source name, k)."""
+        return mix64(self._base_seed ^ k)
 
     def size(self) -> int | None:
         """How many distinct items exist (None: unbounded)."""
