@@ -25,8 +25,10 @@ PLUGIN_GROUP = "synthforge.plugins"
 
 BUILTIN_MODULES = (
     "synthforge.generate.templates",
+    "synthforge.generate.procedural",
     "synthforge.validate.rules",
     "synthforge.validate.schema",
+    "synthforge.validate.verify",
     "synthforge.curate.dedup",
     "synthforge.curate.balance",
     "synthforge.export.formats",
