@@ -119,7 +119,8 @@ def test_answer_forms():
     for text in ("0.5", "1/2", "50%", " .50 ", "$0.50", "0.5 dollars"):
         assert parse_number(text) == Fraction(1, 2), text
     assert parse_number("50%", percent=False) is None
-    assert parse_number("1,234.5") == Fraction(24690, 20) and parse_number("1 1/2") == Fraction(3, 2)
+    assert parse_number("1,234.5") == Fraction(24690, 20)
+    assert parse_number("1 1/2") == Fraction(3, 2)
     assert parse_number("2e3") == 2000 and parse_number("−7") == -7
     assert parse_number("abc") is None and parse_number("1/0") is None
     assert same_number("3.3333", "10/3", tolerance=0.001) and not same_number("3.3", "10/3")

@@ -589,3 +589,16 @@ def test_faker_dates_do_not_depend_on_the_time_zone():
                            env={**os.environ, "TZ": tz}, check=True).stdout
             for tz in ("UTC", "Asia/Tokyo", "America/Los_Angeles")}
     assert len(outs) == 1
+
+
+def test_choice_mappings_with_number_keys_survive_the_lock_file(in_tmp):
+    import synthforge as sf
+
+    recipe = {"name": "n", "target": 20, "mix": [{"generator": "template", "params": {
+        "fields": {"text": "{{ amount + 1 }}"}, "slots": {"amount": {"choice": {500: 3, 7: 1}}}}}]}
+    first = sf.run(recipe, "r")
+    again = sf.load_recipe(first.lock["recipe"])
+    assert again.fingerprint() == first.fingerprint
+    gen = again.mix[0].params.slots["amount"]
+    assert gen.choice == [500, 7] and gen.weights == [3, 1]
+    assert {r.data["text"] for r in first.records()} <= {"501", "8"}

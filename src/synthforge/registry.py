@@ -26,9 +26,13 @@ PLUGIN_GROUP = "synthforge.plugins"
 BUILTIN_MODULES = (
     "synthforge.generate.templates",
     "synthforge.generate.procedural",
+    "synthforge.generate.reasoning_gym",
+    "synthforge.generate.records",
+    "synthforge.generate.simulate",
     "synthforge.validate.rules",
     "synthforge.validate.schema",
     "synthforge.validate.verify",
+    "synthforge.validate.execute",
     "synthforge.curate.dedup",
     "synthforge.curate.balance",
     "synthforge.export.formats",

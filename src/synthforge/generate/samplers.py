@@ -260,6 +260,8 @@ class ChoiceSpec(FiniteSpec, Typed):
                 raise _error("choice_weights", "give weights either as a mapping "
                              "{value: weight} or as `weights: [...]`, not both")
             values, weights = list(self.choice), list(self.choice.values())
+            # Keep the list form: a mapping's keys would turn into text in JSON (lock files).
+            self.choice, self.weights = values, weights
         else:
             values, weights = list(self.choice), self.weights
             if weights is not None and len(weights) != len(values):

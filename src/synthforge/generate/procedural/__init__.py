@@ -3,7 +3,7 @@
 import importlib
 import pkgutil
 
-_SKIP = {"base", "answers"}
+_SKIP = {"base", "answers", "rng"}
 
 for _info in pkgutil.iter_modules(__path__):
     if _info.name not in _SKIP and not _info.name.startswith("_"):

@@ -38,8 +38,9 @@ class ArithmeticChain(Family):
         n_terms, hi, products, quotients, parens = LEVELS[level]
         hi = self.config.max_operand or hi
         texts, values, steps = [], [], []
+        plain = not (products or quotients or parens)
         for i in range(n_terms):
-            kind = rng.random()
+            kind = 1.0 if plain else rng.random()
             if parens and kind < 0.3:
                 a, b, c = rng.randint(1, hi), rng.randint(1, hi), rng.randint(2, 9)
                 op = rng.choice("+-")

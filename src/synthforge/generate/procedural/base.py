@@ -1,10 +1,10 @@
 """Procedural task families: items with known answers, worked solutions and verifiers.
 
-A family is a generator. Item `k` is a pure function of (recipe seed, source name, k): one
-`random.Random` seeded for the item, no global state. Each item has a question, a canonical
-answer, a worked step-by-step solution that ends in that answer, and whatever its verifier
-needs (`check`). `score(answer, task)` returns 1.0 for the right answer in any equivalent
-form and less for a wrong one.
+A family is a generator. Item `k` is a pure function of (recipe seed, source name, k): the
+`rng` given to `make` (a `random.Random`, see rng.py) is keyed for the item; no global
+state. Each item has a question, a canonical answer, a worked step-by-step solution that ends
+in that answer, and whatever its verifier needs (`check`). `score(answer, task)` returns 1.0
+for the right answer in any equivalent form and less for a wrong one.
 
     mix:
       - generator: arithmetic_chain
@@ -33,6 +33,7 @@ from synthforge.generate.procedural.answers import (
     perturb,
     same_number,
 )
+from synthforge.generate.procedural.rng import ItemRandom
 from synthforge.stage import Context, Generator, GeneratorConfig, StrictModel
 
 Level = Annotated[int, Field(ge=1, le=5)]
@@ -99,6 +100,7 @@ class Family(Generator):
         super().__init__(config, ctx, name)
         self.config: FamilyConfig = config
         self._level = self._level_function(config.difficulty, ctx, name)
+        self._rng = ItemRandom()
 
     def _level_function(self, spec: Difficulty, ctx: Context,
                         name: str) -> Callable[[int, random.Random], int]:
@@ -153,14 +155,15 @@ class Family(Generator):
 
     # -- the generator ---------------------------------------------------------------------
     def generate(self, k: int) -> tuple[dict[str, Any], dict[str, Any]]:
-        rng = random.Random(self.seed_for(k))
+        rng = self._rng
+        rng.seed(self.seed_for(k))
         level = self._level(k, rng)
         task = self.make(rng, level)
         response = f"{task.solution}\nAnswer: {task.answer}" if self.config.trace else task.answer
         data = {"question": task.question, "response": response, "answer": task.answer,
                 "solution": task.solution}
         meta = {"family": self.family, "domain": self.domain, "difficulty": level,
-                "skills": list(self.skills), "check": task.check}
+                "skills": self.skills, "check": task.check}
         return data, meta
 
 

@@ -1,0 +1,70 @@
+"""ItemRandom: the `random.Random` interface over a counter-based generator.
+
+Seeding a Mersenne Twister costs more than making a simple task item, so task families use
+this instead: one instance per source, re-keyed per item for free (`seed(key)`), each draw
+the xxh3 hash of (key, counter). Draws are independent of Python's `random` implementation
+details, so items stay the same across Python versions.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+from xxhash import xxh3_64_intdigest
+
+T = TypeVar("T")
+_TO_UNIT = 2.0**-53
+
+
+class ItemRandom(random.Random):
+    """random.Random with a counter-based core: `seed` is cheap, draws are hashes."""
+
+    def __init__(self, key: int = 0):
+        super().__init__(0)
+        self.seed(key)
+
+    def seed(self, a: Any = None, version: int = 2) -> None:  # type: ignore[override]
+        self._key = int(a or 0) & 0xFFFF_FFFF_FFFF_FFFF
+        self._n = 0
+        self.gauss_next = None
+
+    def _next(self) -> int:
+        self._n += 1
+        return xxh3_64_intdigest(self._n.to_bytes(8, "little"), self._key)
+
+    def random(self) -> float:
+        return (self._next() >> 11) * _TO_UNIT
+
+    def getrandbits(self, k: int) -> int:
+        out, bits = 0, 0
+        while bits < k:
+            out = (out << 64) | self._next()
+            bits += 64
+        return out >> (bits - k)
+
+    def randint(self, a: int, b: int) -> int:
+        return a + self._next() % (b - a + 1)  # bias below (b - a) / 2**64: negligible
+
+    def randrange(self, start: int, stop: int | None = None, step: int = 1) -> int:
+        if stop is None:
+            start, stop = 0, start
+        if step > 0:
+            width = (stop - start + step - 1) // step
+        else:
+            width = (start - stop - step - 1) // -step
+        if width <= 0:
+            raise ValueError(f"empty range for randrange({start}, {stop}, {step})")
+        return start + step * (self._next() % width)
+
+    def choice(self, seq: Sequence[T]) -> T:
+        if not seq:
+            raise IndexError("cannot choose from an empty sequence")
+        return seq[self._next() % len(seq)]
+
+    def getstate(self) -> tuple[int, int]:  # type: ignore[override]
+        return self._key, self._n
+
+    def setstate(self, state: tuple[int, int]) -> None:  # type: ignore[override]
+        self._key, self._n = state
