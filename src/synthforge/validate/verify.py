@@ -11,6 +11,9 @@ checked by running them (in the sandbox).
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, ClassVar, Literal
 
 from pydantic import Field
@@ -52,6 +55,23 @@ class Verify(Check):
                 found = factory if hasattr(factory, "score") and hasattr(factory, "task") else None
             self._families[name] = found
         return self._families[name]
+
+    def check_batch(self, records: Sequence[Record]) -> list[str | None]:
+        """Families whose verifier runs programs (`parallel_score`) are scored on threads:
+        each waits on its own sandboxed process."""
+        slow = [getattr(self._family(r.meta.get("family")), "parallel_score", False)
+                for r in records]
+        if sum(slow) < 2:
+            return [self.check(r) for r in records]
+        verdicts: list[str | None] = [None] * len(records)
+        with ThreadPoolExecutor(max_workers=2 * (os.cpu_count() or 1)) as pool:
+            futures = {i: pool.submit(self.check, r) for i, r in enumerate(records) if slow[i]}
+            for i, record in enumerate(records):
+                if not slow[i]:
+                    verdicts[i] = self.check(record)
+            for i, future in futures.items():
+                verdicts[i] = future.result()
+        return verdicts
 
     def check(self, record: Record) -> str | None:
         cfg = self.config

@@ -1186,6 +1186,7 @@ class PythonFunction(Family):
     domain = "code"
     skills = ("python", "programming", "edge cases")
     answer_kind = "code"
+    parallel_score = True  # scoring runs a sandboxed process: the verify step uses threads
     test_items = 12  # each score runs a program
 
     def make(self, rng: random.Random, level: int) -> Task:

@@ -12,7 +12,7 @@ import random
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from xxhash import xxh3_64_intdigest
+from xxhash import xxh3_64_intdigest as _hash
 
 T = TypeVar("T")
 _TO_UNIT = 2.0**-53
@@ -32,10 +32,12 @@ class ItemRandom(random.Random):
 
     def _next(self) -> int:
         self._n += 1
-        return xxh3_64_intdigest(self._n.to_bytes(8, "little"), self._key)
+        return _hash(self._n.to_bytes(8, "little"), self._key)
 
+    # The draws below inline `_next`: they run millions of times.
     def random(self) -> float:
-        return (self._next() >> 11) * _TO_UNIT
+        self._n += 1
+        return (_hash(self._n.to_bytes(8, "little"), self._key) >> 11) * _TO_UNIT
 
     def getrandbits(self, k: int) -> int:
         out, bits = 0, 0
@@ -45,7 +47,8 @@ class ItemRandom(random.Random):
         return out >> (bits - k)
 
     def randint(self, a: int, b: int) -> int:
-        return a + self._next() % (b - a + 1)  # bias below (b - a) / 2**64: negligible
+        self._n += 1  # modulo bias below (b - a) / 2**64: negligible
+        return a + _hash(self._n.to_bytes(8, "little"), self._key) % (b - a + 1)
 
     def randrange(self, start: int, stop: int | None = None, step: int = 1) -> int:
         if stop is None:
@@ -61,7 +64,8 @@ class ItemRandom(random.Random):
     def choice(self, seq: Sequence[T]) -> T:
         if not seq:
             raise IndexError("cannot choose from an empty sequence")
-        return seq[self._next() % len(seq)]
+        self._n += 1
+        return seq[_hash(self._n.to_bytes(8, "little"), self._key) % len(seq)]
 
     def getstate(self) -> tuple[int, int]:  # type: ignore[override]
         return self._key, self._n
