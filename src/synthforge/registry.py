@@ -67,7 +67,8 @@ def register(kind: Kind, name: str, config: type[BaseModel] | None = None, *,
         if name in table and not replace and table[name].factory is not factory:
             raise ValueError(f"{kind} {name!r} is already registered by {table[name].origin}")
         doc = (getattr(factory, "__doc__", None) or "").strip()
-        table[name] = Entry(kind, name, factory, model, doc.splitlines()[0] if doc else "",
+        summary = " ".join(doc.split("\n\n", 1)[0].split())  # the first paragraph
+        table[name] = Entry(kind, name, factory, model, summary,
                             getattr(factory, "__module__", "?"))
         return factory
 
