@@ -47,12 +47,13 @@ def _echo(quiet: bool) -> Any:
 
 
 def _execute(recipe: Any, out: Path | None, *, new: bool, overwrite: bool, workers: int | None,
-             batch_size: int | None, quiet: bool, plain: bool) -> int:
+             batch_size: int | None, quiet: bool, plain: bool, cache: str = "use") -> int:
     from synthforge.engine.run import run as run_recipe
 
     with ProgressView(out_console, _mode(quiet, plain)) as view:
         result = run_recipe(recipe, out, new=new, overwrite=overwrite, workers=workers,
-                            batch_size=batch_size, on_progress=view, echo=_echo(quiet))
+                            batch_size=batch_size, cache=cache, on_progress=view,
+                            echo=_echo(quiet))
     _summary(result, quiet)
     return 130 if result.stop_reason is None else 0
 
@@ -67,8 +68,10 @@ def _summary(result: Any, quiet: bool) -> None:
                           f"run the same command again to resume")
         return
     target = result.recipe.target
-    why = ("target reached" if reason == "target"
-           else f"budget exhausted ({counts['accepted']:,} of {target:,} wanted)")
+    why = {"target": "target reached",
+           "cost": f"cost budget spent (${counts.get('cost', 0):.2f}; "
+                   f"{counts['accepted']:,} of {target:,} wanted)"}.get(
+        reason, f"budget exhausted ({counts['accepted']:,} of {target:,} wanted)")
     out_console.print(f"{why}: {counts['accepted']:,} accepted, {counts['rejected']:,} "
                       f"rejected, {counts['failed']:,} failed of {counts['attempted']:,} attempted",
                       soft_wrap=True)
@@ -88,10 +91,44 @@ def run(recipe: Annotated[Path, typer.Argument(help="Recipe YAML file.")], out: 
         overwrite: Annotated[bool, typer.Option("--overwrite", help="Delete the existing "
                                                 "run directory first.")] = False,
         workers: WorkersOpt = None, batch_size: BatchOpt = None, quiet: QuietOpt = False,
-        plain: PlainOpt = False) -> int:
+        plain: PlainOpt = False,
+        no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write "
+                                               "the teacher answer cache.")] = False,
+        refresh_cache: Annotated[bool, typer.Option("--refresh-cache", help="Ask teachers "
+                                                    "again and overwrite cached answers.")
+                                 ] = False,
+        dry_run: Annotated[bool, typer.Option("--dry-run", help="Estimate teacher calls, "
+                                              "tokens and cost; send nothing.")] = False
+        ) -> int:
     """Make the dataset a recipe declares (resumes the run directory if it exists)."""
+    if dry_run:
+        return _dry_run(recipe)
+    cache = "off" if no_cache else "refresh" if refresh_cache else "use"
     return _execute(recipe, out, new=new, overwrite=overwrite, workers=workers,
-                    batch_size=batch_size, quiet=quiet, plain=plain)
+                    batch_size=batch_size, quiet=quiet, plain=plain, cache=cache)
+
+
+def _dry_run(recipe_path: Path) -> int:
+    from synthforge.engine.dryrun import estimate
+    from synthforge.recipe import load_recipe
+
+    recipe = load_recipe(recipe_path)
+    found = estimate(recipe, base_dir=recipe_path.resolve().parent)
+    if not found["stages"]:
+        out_console.print("no teacher steps: this recipe makes no model calls (cost $0)")
+        return 0
+    table = Table(title=f"dry run (from {found['sample']} sample attempts; nothing sent)",
+                  title_justify="left")
+    for col in ("step", "model", "", "calls", "prompt tokens", "answer tokens", "cost (USD)"):
+        table.add_column(col, justify="left" if col in ("step", "model", "") else "right")
+    for s in found["stages"]:
+        for label, key in (("target", "if_every_record_is_accepted"), ("at most", "at_most")):
+            e = s[key]
+            table.add_row(escape(s["stage"]), escape(s["model"]), label, f"{e['calls']:,}",
+                          f"{e['prompt_tokens']:,}", f"{e['answer_tokens']:,}",
+                          f"{e['cost_usd']:,.2f}")
+    out_console.print(table)
+    return 0
 
 
 @app.command()
@@ -255,6 +292,45 @@ def report(run_dir: Annotated[Path, typer.Argument(help="Run directory.")]) -> i
     json_path, html_path = write_report(result.path, build_report(
         result, result.report.get("exports", [])))
     out_console.print(f"report   {html_path}\n         {json_path}")
+    return 0
+
+
+cache_app = typer.Typer(no_args_is_help=True, help="The teacher answer cache.")
+app.add_typer(cache_app, name="cache")
+CachePathOpt = Annotated[Path | None, typer.Option("--path", help="Cache file (default: "
+                                                   "$SYNTHFORGE_CACHE or ~/.cache/...).")]
+
+
+@cache_app.command("stats")
+def cache_stats(path: CachePathOpt = None, json_: JsonOpt = False) -> int:
+    """How many answers the cache holds, per model, with their tokens and cost."""
+    from synthforge.teachers.cache import Cache
+
+    stats = Cache(path).stats()
+    if json_:
+        sys.stdout.write(orjson.dumps(stats, option=orjson.OPT_INDENT_2).decode() + "\n")
+        return 0
+    out_console.print(f"{stats['path']}: {stats['answers']:,} answers, "
+                      f"{stats['bytes_on_disk']:,} bytes")
+    for model, m in stats["models"].items():
+        out_console.print(f"  {escape(model)}: {m['answers']:,} answers, "
+                          f"{m['prompt_tokens']:,} + {m['completion_tokens']:,} tokens, "
+                          f"${m['cost_usd']:,.4f} when first paid")
+    return 0
+
+
+@cache_app.command("prune")
+def cache_prune(path: CachePathOpt = None,
+                older_than: Annotated[float | None, typer.Option("--older-than", help="Only "
+                                                                 "answers older than this "
+                                                                 "many days.")] = None,
+                model: Annotated[str | None, typer.Option("--model", help="Only this "
+                                                          "model's answers.")] = None) -> int:
+    """Delete cached answers (all, or by age or model)."""
+    from synthforge.teachers.cache import Cache
+
+    removed = Cache(path).prune(older_than_days=older_than, model=model)
+    out_console.print(f"removed {removed:,} answers")
     return 0
 
 

@@ -29,6 +29,7 @@ BUILTIN_MODULES = (
     "synthforge.generate.reasoning_gym",
     "synthforge.generate.records",
     "synthforge.generate.simulate",
+    "synthforge.generate.teacher_step",
     "synthforge.validate.rules",
     "synthforge.validate.schema",
     "synthforge.validate.verify",

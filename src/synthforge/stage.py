@@ -40,6 +40,35 @@ class Reject(Exception):
         self.reason = reason
 
 
+class StopRun(Exception):
+    """Raised by a stage when the whole run must stop now (e.g. the cost budget is spent).
+
+    The batch it happened in is not committed; the run stops with `reason` and can be
+    resumed (with a larger budget) exactly where it stopped.
+    """
+
+    def __init__(self, reason: str, message: str):
+        super().__init__(message)
+        self.reason = reason
+
+
+class Spend:
+    """Money spent by teacher calls in this run directory, against `budget.max_cost`."""
+
+    def __init__(self, limit: float | None = None, total: float = 0.0):
+        self.limit = limit
+        self.total = total
+
+    def add(self, cost: float) -> None:
+        self.total += cost
+
+    def check(self) -> None:
+        """Raise StopRun once the limit is reached: no further call may be paid for."""
+        if self.limit is not None and self.total >= self.limit:
+            raise StopRun("cost", f"the cost budget of ${self.limit:g} is spent "
+                          f"(${self.total:.4f}); raise budget.max_cost to go on")
+
+
 class Failure:
     """Verdict for a record whose stage raised: it ends `failed` with the error."""
 
@@ -68,6 +97,8 @@ class Context:
     fingerprint: str = "0" * 64
     base_dir: Path = field(default_factory=Path.cwd)
     weights: dict[str, float] = field(default_factory=dict)
+    spend: Spend = field(default_factory=Spend)
+    cache_mode: str = "use"  # teacher answers: use, refresh (ask again, store) or off
 
 
 def _resolve_file(value: Path, info: ValidationInfo) -> Path:
@@ -165,6 +196,8 @@ class Check(Stage):
     def process(self, records: list[Record]) -> list[Verdict]:
         try:
             return list(self.check_batch(records))
+        except StopRun:
+            raise
         except Exception:
             return [_one(self.check_batch, r) for r in records]
 
@@ -172,6 +205,8 @@ class Check(Stage):
 def _one(fn: Callable[[list[Record]], list[str | None]], record: Record) -> Verdict:
     try:
         return fn([record])[0]
+    except StopRun:
+        raise
     except Exception as exc:
         return Failure.of(exc)
 
@@ -190,6 +225,8 @@ class Map(Stage):
             except Reject as exc:
                 verdicts.append(exc.reason)
                 continue
+            except StopRun:
+                raise
             except Exception as exc:
                 verdicts.append(Failure.of(exc))
                 continue
@@ -236,6 +273,8 @@ class AsyncMap(Stage):
                 out = await self.amap(records[i])
             except Reject as exc:
                 return exc.reason
+            except StopRun:
+                raise
             except Exception as exc:
                 return Failure.of(exc)
         if out is not None:
@@ -265,6 +304,8 @@ class StatefulCheck(Stage):
     def process(self, records: list[Record]) -> list[Verdict]:
         try:
             return list(self.check_batch(records))
+        except StopRun:
+            raise
         except Exception:
             return [_one(self.check_batch, r) for r in records]
 

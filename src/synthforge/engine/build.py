@@ -75,11 +75,15 @@ def _index(record: Record) -> int:
     return record.index
 
 
-def build_pipeline(recipe: Recipe, *, base_dir: str | Path | None = None) -> Pipeline:
-    """Instantiate the recipe's generators and steps (plus mix quotas as a last stage)."""
+def build_pipeline(recipe: Recipe, *, base_dir: str | Path | None = None,
+                   cache_mode: str = "use") -> Pipeline:
+    """Instantiate the recipe's generators and steps (plus mix quotas as a last stage).
+
+    `cache_mode` tells teacher steps to use their answer cache, refresh it, or go without.
+    """
     ctx = Context(seed=recipe.seed, target=recipe.target, fingerprint=recipe.fingerprint(),
                   base_dir=Path(base_dir or Path.cwd()),
-                  weights={m.label: m.weight for m in recipe.mix})
+                  weights={m.label: m.weight for m in recipe.mix}, cache_mode=cache_mode)
     labels = [m.label for m in recipe.mix]
     generators = [registry.lookup("generator", m.generator).factory(m.params, ctx, m.label)
                   for m in recipe.mix]

@@ -51,11 +51,13 @@ class LedgerState:
     def attempted(self) -> int:
         return self.commits[-1]["end"] if self.commits else 0
 
-    def totals(self) -> dict[str, int]:
+    def totals(self) -> dict[str, Any]:
         acc = sum(c["accepted"] for c in self.commits)
         rej = sum(c["rejected"] for c in self.commits)
         fail = sum(c["failed"] for c in self.commits)
-        return {"accepted": acc, "rejected": rej, "failed": fail, "attempted": self.attempted}
+        cost = round(sum(c.get("cost", 0.0) for c in self.commits), 8)
+        return {"accepted": acc, "rejected": rej, "failed": fail, "attempted": self.attempted,
+                "cost": cost}
 
     def funnel(self, stage_names: list[str]) -> list[StageFunnel]:
         rows = [StageFunnel(name) for name in stage_names]

@@ -21,7 +21,7 @@ from synthforge.engine.rundir import (
     versions,
 )
 from synthforge.engine.runner import Progress, Runner
-from synthforge.errors import RunDirError
+from synthforge.errors import RunDirError, UserError
 from synthforge.recipe import Recipe, load_recipe
 
 Echo = Callable[[str], None]
@@ -34,13 +34,17 @@ def _quiet(_: str) -> None:
 def run(recipe: Recipe | str | os.PathLike[str] | dict[str, Any],
         out: str | os.PathLike[str] | None = None, *, new: bool = False,
         overwrite: bool = False, workers: int | None = None, batch_size: int | None = None,
-        on_progress: Callable[[Progress], None] | None = None, echo: Echo = _quiet) -> Run:
+        cache: str = "use", on_progress: Callable[[Progress], None] | None = None,
+        echo: Echo = _quiet) -> Run:
     """Make the dataset a recipe declares; returns the Run.
 
     `out` defaults to `runs/<recipe name>`. A run directory made by the same recipe is
     resumed (a finished one is left as it is); one made by a different recipe is refused
-    unless `new` (use the next free `out-N`) or `overwrite` (delete it first).
+    unless `new` (use the next free `out-N`) or `overwrite` (delete it first). `cache` is
+    what teacher steps do with their answer cache: "use", "refresh" or "off".
     """
+    if cache not in ("use", "refresh", "off"):
+        raise UserError(f"cache must be use, refresh or off, not {cache!r}")
     base_dir = _base_dir(recipe)
     recipe = load_recipe(recipe)
     path = Path(out) if out is not None else Path("runs") / recipe.name
@@ -53,7 +57,8 @@ def run(recipe: Recipe | str | os.PathLike[str] | dict[str, Any],
     _refuse_foreign(rundir)
     rundir.acquire()
     try:
-        return _run_locked(recipe, rundir, base_dir, workers, batch_size, on_progress, echo)
+        return _run_locked(recipe, rundir, base_dir, workers, batch_size, cache, on_progress,
+                           echo)
     finally:
         rundir.release()
 
@@ -65,8 +70,8 @@ def _base_dir(recipe: Any) -> Path:
 
 
 def _run_locked(recipe: Recipe, rundir: RunDir, base_dir: Path, workers: int | None,
-                batch_size: int | None, on_progress: Callable[[Progress], None] | None,
-                echo: Echo) -> Run:
+                batch_size: int | None, cache: str,
+                on_progress: Callable[[Progress], None] | None, echo: Echo) -> Run:
     _check_same_recipe(recipe, rundir, echo)
     ledger = Ledger(rundir.ledger_path)
     state = ledger.read(repair=True)
@@ -74,12 +79,11 @@ def _run_locked(recipe: Recipe, rundir: RunDir, base_dir: Path, workers: int | N
         if not _can_continue(recipe, state.done, state.attempted):
             return _already_done(recipe, rundir, base_dir, echo)
         ledger.undo_done()
-        echo(f"continuing {rundir.path}: the budget now allows "
-             f"{recipe.max_attempts - state.attempted} more attempts")
+        echo(f"continuing {rundir.path}: the raised budget allows more")
     elif state.commits:
         echo(f"resuming {rundir.path} at attempt {state.attempted:,} "
              f"({state.totals()['accepted']:,} accepted so far)")
-    pipeline = build_pipeline(recipe, base_dir=base_dir)
+    pipeline = build_pipeline(recipe, base_dir=base_dir, cache_mode=cache)
     rundir.write_lock(recipe, base_dir, pipeline.stage_names)
     settings = recipe.run
     n_workers = workers if workers is not None else settings.workers
@@ -127,7 +131,13 @@ def _check_same_recipe(recipe: Recipe, rundir: RunDir, echo: Echo) -> None:
 
 
 def _can_continue(recipe: Recipe, done: dict[str, Any], attempted: int) -> bool:
-    return done.get("done") == "budget" and recipe.max_attempts > attempted
+    """A run stopped by a budget goes on when the budget has been raised."""
+    if done.get("done") == "budget":
+        return recipe.max_attempts > attempted
+    if done.get("done") == "cost":
+        limit = recipe.budget.max_cost
+        return limit is None or limit > done.get("cost", 0.0)
+    return False
 
 
 OUTPUT_KEYS = ("name", "description", "format", "exports", "splits", "license")

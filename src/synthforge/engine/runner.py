@@ -14,7 +14,7 @@ import gc
 import io
 import signal
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,7 +26,7 @@ from synthforge.engine.ledger import Ledger, LedgerState
 from synthforge.engine.rundir import Journal, RunDir, ShardPosition, ShardWriter
 from synthforge.errors import SynthforgeError
 from synthforge.record import Record
-from synthforge.stage import Failure, Stage, Verdict
+from synthforge.stage import Failure, Stage, StopRun, Verdict
 
 OUTPUT = "output"
 FAIL_FAST_AFTER = 1000
@@ -59,6 +59,7 @@ class Progress:
     target: int
     max_attempts: int
     reasons: Counter[str]
+    cost: float = 0.0
 
 
 @dataclass
@@ -114,8 +115,10 @@ class Runner:
         self.max_attempts = pipeline.recipe.max_attempts
         self.names = pipeline.stage_names
         self.stop_requested = 0
+        self.stop_message = ""
         self._commits = 0
         self._prefix = self._pool_prefix() if workers > 1 else 0
+        self._costly = any(getattr(s, "costs_money", False) for s in pipeline.stages)
 
     # ---- set-up and resume --------------------------------------------------------------
     def _open(self, state: LedgerState) -> None:
@@ -133,6 +136,9 @@ class Runner:
         totals = state.totals()
         self.accepted_total = totals["accepted"]
         self.failed_total = totals["failed"]
+        self.cost_total = totals["cost"]
+        self.p.context.spend.total = self.cost_total
+        self.p.context.spend.limit = self.p.recipe.budget.max_cost
         self._first_error: tuple[str, str] | None = None
         self.attempted = totals["attempted"]
         self.reasons: Counter[str] = Counter()
@@ -181,7 +187,12 @@ class Runner:
         while reason is None:
             while (not self.stop_requested and len(pending) + len(finished) < self.max_inflight
                    and next_start < self.max_attempts):
-                stop = min(next_start + self.batch_size, self.max_attempts)
+                # never more attempts in flight than records still wanted: work past the
+                # target (teacher calls above all) would be thrown away
+                wanted = self.target - self.accepted_total - (next_start - commit_at)
+                if wanted <= 0:
+                    break
+                stop = min(next_start + min(self.batch_size, wanted), self.max_attempts)
                 pending[next_start] = loop.create_task(self._process(next_start, stop))
                 next_start = stop
             if not pending:
@@ -190,7 +201,11 @@ class Runner:
             if self.stop_requested > 1:
                 break
             for start in [s for s, t in pending.items() if t.done()]:
-                finished[start] = pending.pop(start).result()
+                try:
+                    finished[start] = pending.pop(start).result()
+                except StopRun as exc:
+                    reason, self.stop_message = exc.reason, str(exc)
+                    break
             while commit_at in finished and reason is None:
                 result = finished.pop(commit_at)
                 if self._commit(result):
@@ -199,6 +214,9 @@ class Runner:
         for task in pending.values():
             task.cancel()
         await asyncio.gather(*pending.values(), return_exceptions=True)
+        for stage in self.p.stages:
+            if hasattr(stage, "aclose"):
+                await stage.aclose()
         self._remove_signals(loop)
         if reason:
             return reason
@@ -241,6 +259,8 @@ class Runner:
                 verdicts = await self._apply(stage, n, alive)
                 if stage.stateful:
                     deltas[stage.name] = stage.take_delta()
+            except StopRun:
+                raise
             except Exception as exc:  # a stage that broke its contract: fail its batch
                 verdicts = [Failure.of(exc)] * len(alive)
             finally:
@@ -322,12 +342,15 @@ class Runner:
         self.attempted = stop
         n_failed = sum(1 for _, _, v in rejected if isinstance(v, Failure))
         self.failed_total += n_failed
+        cost = _cost(accepted) + _cost(r for r, _, _ in rejected) if self._costly else 0.0
+        self.cost_total += cost
         if n_failed and self._first_error is None:
             _, n, verdict = next(x for x in rejected if isinstance(x[2], Failure))
             self._first_error = (self.names[n] if n < len(self.names) else OUTPUT, verdict.error)
         self.ledger.append({
             "start": res.start, "end": stop, "accepted": len(accepted),
             "rejected": len(rejected) - n_failed, "failed": n_failed, "stages": stages,
+            "cost": round(cost, 8),
             "data": self.data.pos.to_list(), "rejected_at": self.rejects.pos.to_list(),
             "journals": {name: j.offset for name, j in self.journals.items()}})
         self._report()
@@ -351,7 +374,7 @@ class Runner:
     def _report(self) -> None:
         if self.on_progress:
             self.on_progress(Progress(self.accepted_total, self.attempted, self.target,
-                                      self.max_attempts, self.reasons))
+                                      self.max_attempts, self.reasons, self.cost_total))
 
     def _write_accepted(self, data: bytes, ends: list[int]) -> None:
         self.data.write_block(data, ends)
@@ -383,3 +406,12 @@ class Runner:
                 break
             n += 1
         return n
+
+
+def _cost(records: Iterable[Record]) -> float:
+    """Money the teacher calls behind these records cost (cached answers cost nothing)."""
+    total = 0.0
+    for record in records:
+        for call in (record.meta.get("teacher") or {}).values():
+            total += call.get("cost", 0.0)
+    return total
