@@ -22,7 +22,7 @@ from typing import Any, BinaryIO
 
 import yaml
 
-from synthforge.atomic import write_atomic
+from synthforge.atomic import remove_stale_temps, write_atomic
 from synthforge.errors import RunDirError, UserError
 from synthforge.recipe import FINGERPRINTED, Recipe, load_recipe
 
@@ -185,6 +185,7 @@ class RunDir:
             raise RunDirError(f"{self.path}: another synthforge run is writing here; wait for it "
                               "or choose another --out") from None
         self._lock = handle
+        remove_stale_temps(self.path)  # only a killed run of this directory leaves them
 
     def release(self) -> None:
         if self._lock is not None:

@@ -19,7 +19,9 @@ Prompts are Jinja2 templates (`{name}` works too) over the record's data, with `
 `id` available. `samples: n` asks n times (each cached on its own); the output field then
 holds a list. Token counts, cost, cache hits and finish reasons go to `meta.teacher.<step>`.
 An answer cut at max_tokens or filtered is a reject with the raw text kept; a failed call
-after retries is a failure; a 401 stops the run.
+after retries is a failure; a 401 stops the run (exit code 2; resumable once the key is
+fixed). When the cost budget stops a run, calls already sent are let finish (up to the
+request timeout) so that their answers are cached and a resumed run does not pay again.
 """
 
 from __future__ import annotations
@@ -33,10 +35,17 @@ from pydantic import ConfigDict, Field, model_validator
 from synthforge.generate.templates import compile_template
 from synthforge.record import Record
 from synthforge.registry import register
-from synthforge.stage import AsyncMap, AsyncMapConfig, Context, Reject, StrictModel
+from synthforge.stage import AsyncMap, AsyncMapConfig, Context, Reject, StopRun, StrictModel
 from synthforge.teachers.backends import make_teacher
 from synthforge.teachers.config import TeacherConfig
-from synthforge.teachers.types import Completion, Refused, Request, Teacher, TeacherError
+from synthforge.teachers.types import (
+    AuthFailed,
+    Completion,
+    Refused,
+    Request,
+    Teacher,
+    TeacherError,
+)
 
 
 class Message(StrictModel):
@@ -88,6 +97,8 @@ class TeacherStep(AsyncMap):
         self.config: TeacherStepConfig = config
         self._templates = [(m.role, compile_template(m.content)) for m in self._messages()]
         self._teacher: Teacher | None = None
+        self._calls: set[asyncio.Future[Completion]] = set()  # sent, not yet answered
+        self._fatal: AuthFailed | None = None
         config.teacher.api_key()  # a missing key is a clear error before anything runs
 
     def _messages(self) -> list[Message]:
@@ -103,9 +114,23 @@ class TeacherStep(AsyncMap):
         return self._teacher
 
     async def aclose(self) -> None:
+        """Close the client; raise the error that stopped the run, if it was ours.
+
+        The runner commits nothing of a batch that raised StopRun and calls `aclose` last:
+        raising here makes a refused key end the run with exit code 2, nothing half-written.
+        """
+        calls, self._calls = self._calls, set()
+        spend = self.ctx.spend
+        if calls and spend.limit is not None and spend.total >= spend.limit:
+            await asyncio.wait(calls, timeout=self.config.teacher.timeout)  # paid: keep them
+        for call in calls:
+            call.cancel()
         if self._teacher is not None:
             await self._teacher.close()
             self._teacher = None
+        if self._fatal is not None:
+            fatal, self._fatal = self._fatal, None
+            raise fatal
 
     def render(self, record: Record) -> list[dict[str, str]]:
         values = {**record.data, "meta": record.meta, "id": record.id}
@@ -118,8 +143,11 @@ class TeacherStep(AsyncMap):
         messages = self.render(record)
         calls = [self._ask(messages, i) for i in range(self.config.samples)]
         answers = await asyncio.gather(*calls, return_exceptions=True)
-        self._account(record, [a for a in answers if isinstance(a, Completion)])
+        self._account(record, [paid for a in answers if (paid := _paid(a)) is not None])
         for answer in answers:
+            if isinstance(answer, AuthFailed):
+                self._fatal = self._fatal or answer
+                raise StopRun("auth", str(answer))
             if isinstance(answer, Refused):
                 record.meta.setdefault("teacher_raw", {})[self.name] = answer.raw
                 raise Reject(f"{answer.kind}: {answer}") from None
@@ -130,10 +158,23 @@ class TeacherStep(AsyncMap):
 
     async def _ask(self, messages: list[dict[str, str]], sample: int) -> Completion:
         self.ctx.spend.check()
-        completion = await self.teacher().complete(
-            Request(messages=messages, schema=self.config.schema_, sample=sample))
+        call = asyncio.ensure_future(self.teacher().complete(
+            Request(messages=messages, schema=self.config.schema_, sample=sample)))
+        self._calls.add(call)
+        call.add_done_callback(self._settled)
+        try:
+            completion = await asyncio.shield(call)  # cancelling the record leaves the call
+        except Refused as exc:
+            if exc.completion is not None:
+                self.ctx.spend.add(exc.completion.cost)  # an unusable answer is paid too
+            raise
         self.ctx.spend.add(completion.cost)
         return completion
+
+    def _settled(self, call: asyncio.Future[Completion]) -> None:
+        self._calls.discard(call)
+        if not call.cancelled():
+            call.exception()  # retrieved here: a record cancelled meanwhile logs nothing
 
     def _store(self, record: Record, answers: list[Completion]) -> None:
         c = self.config
@@ -148,7 +189,7 @@ class TeacherStep(AsyncMap):
                 if prop in values[0]:
                     record.data[field] = values[0][prop]
         else:
-            record.data[c.output] = values
+            record.data[c.output] = values[0] if len(values) == 1 else values
 
     def _account(self, record: Record, answers: list[Completion]) -> None:
         record.meta.setdefault("teacher", {})[self.name] = {
@@ -159,6 +200,13 @@ class TeacherStep(AsyncMap):
             "cached": all(a.cached for a in answers) if answers else False,
             "finish_reason": [c.finish_reason for a in answers for c in a.choices],
             "attempts": sum(a.attempts for a in answers)}
+
+
+def _paid(answer: Completion | BaseException) -> Completion | None:
+    """The answer that was paid for: a completion, or the one behind a refusal."""
+    if isinstance(answer, Completion):
+        return answer
+    return answer.completion if isinstance(answer, Refused) else None
 
 
 __all__ = ["TeacherError", "TeacherStep", "TeacherStepConfig"]

@@ -69,7 +69,13 @@ class TeacherError(Exception):
 
 class Refused(TeacherError):
     """The teacher answered, but the answer is unusable (cut at max_tokens, filtered,
-    unparsable): the record is rejected with this reason, the raw text kept."""
+    unparsable): the record is rejected with this reason, the raw text kept. `completion`
+    is the answer itself: it was paid for, so its tokens and cost still count."""
+
+    def __init__(self, kind: str, message: str, *, raw: str | None = None,
+                 completion: Completion | None = None):
+        super().__init__(kind, message, raw=raw)
+        self.completion = completion
 
 
 class AuthFailed(SynthforgeError):

@@ -10,7 +10,9 @@ refused, since they are not the simplified fraction that was asked for).
 from __future__ import annotations
 
 import random
-from math import gcd
+from functools import lru_cache
+from math import gcd, isqrt
+from typing import Literal
 
 from pydantic import Field
 
@@ -25,30 +27,36 @@ ASK = ("Calculate {e}.", "What is {e}?", "Evaluate {e}.", "Work out {e}.", "Find
 TAIL = ("", " Give the answer in lowest terms.", " Write the result as a fraction in simplest "
         "form.", " Express your answer as a simplified fraction.",
         " Give your answer as a fraction in lowest terms.", " Simplify your answer.",
-        " Reduce the result to lowest terms.", " Show each step.")
+        " Reduce the result to lowest terms.", " Show each step.",
+        " Show your working.", " Give the result in simplest form.",
+        " Answer with a fraction in lowest terms or a whole number.", " Work step by step.")
 SIMPLIFY = ("Simplify {f}.", "Write {f} in lowest terms.", "Reduce {f} to lowest terms.",
             "Express {f} in simplest form.", "What is {f} in lowest terms?",
             "Simplify the fraction {f} as far as possible.", "Reduce the fraction {f}.",
-            "Write the fraction {f} in its simplest form.")
+            "Write the fraction {f} in its simplest form.", "Simplify the fraction {f}.",
+            "Reduce {f} as far as possible.", "What is {f} in simplest form?",
+            "Put the fraction {f} in lowest terms.", "Write {f} as a fraction in lowest terms.",
+            "Find the simplest form of {f}.")
 HINT = ("", "", " Show your working.", " Divide by the greatest common divisor.",
-        " Give the simplified fraction.")
-# by level: operands, largest denominator, operations, chance of a mixed number,
-# chance of a simplify item, negatives allowed
-LEVELS = {1: ((2, 2), 16, "+-", 0.0, 0.4, False), 2: ((2, 2), 16, "+-×", 0.0, 0.2, False),
-          3: ((2, 2), 16, "+-×÷", 0.3, 0.1, False), 4: ((3, 3), 20, "+-×÷", 0.4, 0.0, False),
-          5: ((3, 4), 24, "+-×÷", 0.4, 0.0, True)}
-OP_WORD = {"+": "add", "-": "subtract"}
+        " Give the simplified fraction.", " Work step by step.",
+        " Give the answer as a fraction in lowest terms.", " Explain each step.")
+# by level: operands, largest denominator, operations, chance of a mixed number (%),
+# chance of a simplify item (%), negatives allowed
+LEVELS = {1: ((2, 2), 16, "+-", 0, 40, False), 2: ((2, 2), 16, "+-×", 0, 20, False),
+          3: ((2, 2), 16, "+-×÷", 30, 10, False), 4: ((3, 3), 20, "+-×÷", 40, 0, False),
+          5: ((3, 4), 24, "+-×÷", 40, 0, True)}
+# the templates cut around their blank: joining pieces is cheaper than str.format
+_ASK = tuple(tuple(t.split("{e}")) for t in ASK)
+_SIMPLIFY = tuple(tuple(t.split("{f}")) for t in SIMPLIFY)
 
 
 class FractionsConfig(FamilyConfig):
     max_denominator: int | None = Field(None, ge=2, le=1000, description="Largest "
                                         "denominator of an operand (default: by difficulty, "
                                         "12 to 24).")
-
-
-def _reduce(n: int, d: int) -> Frac:
-    g = gcd(n, d)
-    return (n // g, d // g) if g > 1 else (n, d)
+    kind: Literal["simplify", "arithmetic"] | None = Field(
+        None, description="Only this kind of item: 'simplify' (reduce one fraction to lowest "
+        "terms) or 'arithmetic' (an expression); default: both, the share by difficulty.")
 
 
 def _text(f: Frac) -> str:
@@ -60,51 +68,76 @@ def _par(f: Frac) -> str:
     return f"({_text(f)})" if f[0] < 0 else _text(f)
 
 
-def _mixed(f: Frac) -> str:
-    whole, rest = divmod(abs(f[0]), f[1])
-    sign = "-" if f[0] < 0 else ""
-    return f"{sign}{whole} {rest}/{f[1]}"
-
-
 FRIENDLY = (2, 3, 4, 5, 6, 8, 9, 10, 12, 15, 16, 18, 20, 24, 30, 36, 40, 48, 60)
+_TABLE_LIMIT = 300  # coprime pairs are tabled up to this denominator
 
 
-def _proper(rng: random.Random, top: int, reduce: bool = True) -> Frac:
-    """A proper fraction with denominator up to `top`, often a friendly denominator."""
-    if rng.random() < 0.3:
-        d = rng.choice(FRIENDLY)
+@lru_cache(maxsize=16)
+def _coprime_pairs(limit: int) -> tuple[Frac, ...]:
+    """Every n/d in lowest terms with 0 < n < d <= limit."""
+    return tuple((n, d) for d in range(2, limit + 1) for n in range(1, d) if gcd(n, d) == 1)
+
+
+def _lowest(rng: random.Random, limit: int) -> tuple[int, int, int]:
+    """A proper fraction in lowest terms with denominator up to `limit`, each about equally
+    likely, and the unused high part of the draw: (n, d, rest)."""
+    if limit <= _TABLE_LIMIT:
+        pairs = _coprime_pairs(limit)
+        rest, i = divmod(rng.getrandbits(64), len(pairs))
+        n, d = pairs[i]
+        return n, d, rest
+    square = (limit - 1) ** 2
+    while True:  # the larger of two draws for d (isqrt of a uniform), n below it
+        rest, x = divmod(rng.getrandbits(64), square)
+        d = 2 + isqrt(x)
+        rest, x = divmod(rest, d - 1)
+        if gcd(x + 1, d) == 1:
+            return x + 1, d, rest
+
+
+def _proper(bits: int, top: int) -> tuple[int, int, int]:
+    """A proper fraction with denominator up to `top`, often a friendly denominator, cut
+    from a random integer: (n, d, unused bits). n/d is not always in lowest terms."""
+    bits, u = divmod(bits, 10)
+    if u < 3:
+        bits, i = divmod(bits, 19)
+        d = FRIENDLY[i]
         if d > top:
-            d = rng.randint(2, top)
-    else:  # the larger of two draws: every fraction n/d about equally likely
-        d = max(rng.randint(2, top), rng.randint(2, top))
-    n = rng.randint(1, d - 1)
-    return _reduce(n, d) if reduce else (n, d)
+            bits, x = divmod(bits, top - 1)
+            d = x + 2
+    else:  # the larger of two draws (isqrt of a uniform): every fraction n/d about equally
+        bits, x = divmod(bits, (top - 1) * (top - 1))  # likely
+        d = isqrt(x) + 2
+    bits, x = divmod(bits, d - 1)
+    return x + 1, d, bits
 
 
 def _combine(a: Frac, op: str, b: Frac, lines: list[str]) -> Frac:
     """Apply one operation, explaining it, and return the result in lowest terms."""
     (an, ad), (bn, bd) = a, b
-    if op in "+-":
-        sign = 1 if op == "+" else -1
+    if op == "+" or op == "-":
+        word = "add" if op == "+" else "subtract"
         if ad == bd:
-            n, d = an + sign * bn, ad
+            n, d = (an + bn if op == "+" else an - bn), ad
             if ad == 1:
-                lines.append(f"{_text(a)} {op} {_par(b)} = {n}.")
+                lines.append(f"{an} {op} {f'({bn})' if bn < 0 else bn} = {n}.")
                 return (n, 1)
-            lines.append(f"The denominators are the same, so {OP_WORD[op]} the numerators: "
+            lines.append(f"The denominators are the same, so {word} the numerators: "
                          f"{_text(a)} {op} {_par(b)} = {n}/{d}.")
         else:
             d = ad * bd // gcd(ad, bd)
-            lines.append(f"The least common denominator of {ad} and {bd} is {d}.")
-            rewritten = []
-            for n_, d_ in (a, b):
-                if d_ != d:
-                    rewritten.append(f"{_text((n_, d_))} = {n_ * (d // d_)}/{d}")
-            lines.append("Rewrite with that denominator: " + " and ".join(rewritten) + ".")
             an2, bn2 = an * (d // ad), bn * (d // bd)
-            n = an2 + sign * bn2
+            n = an2 + bn2 if op == "+" else an2 - bn2
+            if ad == d:
+                rewritten = f"{_text(b)} = {bn2}/{d}"
+            elif bd == d:
+                rewritten = f"{_text(a)} = {an2}/{d}"
+            else:
+                rewritten = f"{_text(a)} = {an2}/{d} and {_text(b)} = {bn2}/{d}"
             right = f"({bn2}/{d})" if bn2 < 0 else f"{bn2}/{d}"
-            lines.append(f"Now {OP_WORD[op]} the numerators: {an2}/{d} {op} {right} = {n}/{d}.")
+            lines.append(f"The least common denominator of {ad} and {bd} is {d}.")
+            lines.append(f"Rewrite with that denominator: {rewritten}.")
+            lines.append(f"Now {word} the numerators: {an2}/{d} {op} {right} = {n}/{d}.")
     else:
         if op == "÷":
             bn, bd = (bd, bn) if bn > 0 else (-bd, -bn)
@@ -152,96 +185,140 @@ class FractionsArith(Family):
     def make(self, rng: random.Random, level: int) -> Task:
         (lo, hi), top, ops, p_mixed, p_simplify, negative = LEVELS[level]
         top = self.config.max_denominator or top
-        if rng.random() < p_simplify:
+        kind = self.config.kind
+        if kind == "simplify" or (kind is None and rng.getrandbits(64) % 100 < p_simplify):
             return self._simplify(rng, level, top)
         while True:
-            task = self._expression(rng, rng.randint(lo, hi), top, ops, p_mixed, negative)
+            task = self._expression(rng, lo if lo == hi else rng.randint(lo, hi), top, ops,
+                                    p_mixed, negative)
             if task is not None:
                 return task
 
-    def _simplify(self, rng: random.Random, level: int, top: int) -> Task:
-        while True:
-            d = max(rng.randint(2, top + 14), rng.randint(2, top + 14))
-            n = rng.randint(1, d - 1)
-            if gcd(n, d) == 1:
-                break
-        if rng.random() < 0.3:
-            n += d * rng.randint(1, 3)  # an improper fraction
-        factor = rng.randint(2, 25 + 5 * level)
-        big = (n * factor, d * factor)
-        g = gcd(*big)
-        lines = [f"Find the greatest common divisor of {big[0]} and {big[1]}: it is {g}.",
-                 f"Divide the numerator by it: {big[0]} ÷ {g} = {n}.",
-                 f"Divide the denominator by it: {big[1]} ÷ {g} = {d}.",
-                 f"So {big[0]}/{big[1]} = {_text((n, d))}, and {n} and {d} have no common "
-                 "factor other than 1."]
-        if n > d and d > 1:
-            lines.append(f"(As a mixed number that is {_mixed((n, d))}.)")
-        lines.append(f"In lowest terms the fraction is {_text((n, d))}.")
-        question = rng.choice(SIMPLIFY).format(f=f"{big[0]}/{big[1]}") + rng.choice(HINT)
-        return Task(question, _text((n, d)), "\n".join(lines),
-                    {"simplify": True, "given": f"{big[0]}/{big[1]}"})
+    @staticmethod
+    def _simplify(rng: random.Random, level: int, top: int) -> Task:
+        n, d, bits = _lowest(rng, top + 14)
+        bits, u = divmod(bits, 10)
+        if u < 3:
+            n += d * (u + 1)  # an improper fraction
+        bits, factor = divmod(bits, 24 + 5 * level)
+        factor += 2
+        bits, t = divmod(bits, len(SIMPLIFY))
+        big_n, big_d = n * factor, d * factor
+        given = f"{big_n}/{big_d}"
+        answer = f"{n}/{d}"
+        # n/d is in lowest terms, so the greatest common divisor is the factor
+        solution = (f"Find the greatest common divisor of {big_n} and {big_d}: it is "
+                    f"{factor}.\nDivide the numerator by it: {big_n} ÷ {factor} = {n}.\n"
+                    f"Divide the denominator by it: {big_d} ÷ {factor} = {d}.\n"
+                    f"So {given} = {answer}, and {n} and {d} have no common factor other "
+                    "than 1.\n")
+        if n > d:
+            solution += f"(As a mixed number that is {n // d} {n % d}/{d}.)\n"
+        head, tail = _SIMPLIFY[t]
+        return Task(head + given + tail + HINT[bits % len(HINT)],
+                    answer, solution + f"In lowest terms the fraction is {answer}.",
+                    {"simplify": True, "given": given})
 
-    def _expression(self, rng: random.Random, count: int, top: int, ops: str, p_mixed: float,
+    @staticmethod
+    def _expression(rng: random.Random, count: int, top: int, ops: str, p_mixed: int,
                     negative: bool) -> Task | None:
         values: list[Frac] = []
         texts: list[str] = []
-        lines: list[str] = []
-        conversions = []
-        same = rng.random() < 0.3  # a common denominator already
+        conversions: list[str] = []
+        bits, u = divmod(rng.getrandbits(64), 10)
+        same = u < 3  # a common denominator already
         for i in range(count):
-            f = _proper(rng, top, reduce=rng.random() < 0.7)
+            n, d, b = _proper(rng.getrandbits(64), top)
+            if top > 64:
+                b = rng.getrandbits(64)  # the rest needs fresh bits
+            b, u = divmod(b, 10)
+            if u < 7:
+                g = gcd(n, d)
+                if g > 1:
+                    n, d = n // g, d // g
             if same and i and values[0][1] > 4:
-                f = (rng.randint(1, values[0][1] - 1), values[0][1])
+                d = values[0][1]
+                b, n = divmod(b, d - 1)
+                n += 1
+            f = (n, d)
             if f in values and top > 5:  # no repeated operand, where there is room
                 return None
-            if p_mixed and rng.random() < p_mixed:
-                whole = rng.randint(1, 5)
-                f = (f[0] + whole * f[1], f[1])
-                texts.append(f"{whole} {f[0] - whole * f[1]}/{f[1]}")
-                conversions.append(f"{texts[-1]} is ({whole} × {f[1]} + {f[0] - whole * f[1]})"
-                                   f"/{f[1]} = {f[0]}/{f[1]}.")
-            elif negative and rng.random() < 0.2:
-                f = (-f[0], f[1])
-                texts.append(f"({_text(f)})")
+            mixed = False
+            if p_mixed:
+                b, u = divmod(b, 100)
+                mixed = u < p_mixed
+            if mixed:
+                whole = b % 5 + 1
+                texts.append(f"{whole} {n}/{d}")
+                f = (n + whole * d, d)
+                conversions.append(f"{whole} {n}/{d} is ({whole} × {d} + {n})/{d} = "
+                                   f"{f[0]}/{d}.")
+            elif negative and b % 5 == 0:
+                f = (-n, d)
+                texts.append(f"(-{n})" if d == 1 else f"(-{n}/{d})")
             else:
-                texts.append(_text(f))
+                texts.append(str(n) if d == 1 else f"{n}/{d}")
             values.append(f)
-        chosen = [rng.choice(ops) for _ in range(count - 1)]
-        if count == 2 and chosen[0] == "-" and not negative and values[0][0] * values[1][1] < \
-                values[1][0] * values[0][1]:
-            values.reverse()
-            texts.reverse()
-        expression = texts[0] + "".join(f" {o} {t}" for o, t in zip(chosen, texts[1:],
-                                                                      strict=True))
+        lines: list[str] = []
         if conversions:
             lines.append("Write the mixed numbers as improper fractions:")
             lines += conversions
-        # multiplication and division first, then addition and subtraction, left to right
-        terms, signs = [values[0]], []
-        first = any(o in "×÷" for o in chosen) and any(o in "+-" for o in chosen)
-        if first:
-            lines.append("Multiplication and division come before addition and subtraction.")
-        for o, v in zip(chosen, values[1:], strict=True):
-            if o in "×÷":
-                terms[-1] = _combine(terms[-1], o, v, lines)
-                if abs(terms[-1][0]) > 10**5 or terms[-1][1] > 10**5:
+        width = len(ops)
+        if count == 2:  # one operation (levels 1 to 3): no order of operations to explain
+            bits, o = divmod(bits, width)
+            op = ops[o]
+            a, b = values
+            if op == "-" and not negative and a[0] * b[1] < b[0] * a[1]:
+                a, b = b, a
+                texts.reverse()
+            expression = f"{texts[0]} {op} {texts[1]}"
+            result = _combine(a, op, b, lines)
+            if op in "+-":
+                if result[1] > 10**5:
                     return None
-            else:
-                terms.append(v)
-                signs.append(o)
-        result = terms[0]
-        for o, v in zip(signs, terms[1:], strict=True):
-            result = _combine(result, o, v, lines)
-            if result[1] > 10**5:
+            elif abs(result[0]) > 10**5 or result[1] > 10**5:
                 return None
-        answer = _text(result)
-        final = f"The result is {answer}"
-        if result[1] > 1 and abs(result[0]) > result[1]:
-            final += f", which is {_mixed(result)} as a mixed number"
-        lines.append(final + ".")
-        question = rng.choice(ASK).format(e=expression) + rng.choice(TAIL)
-        return Task(question, answer, "\n".join(lines))
+        else:
+            chosen = []
+            for _ in range(count - 1):
+                bits, o = divmod(bits, width)
+                chosen.append(ops[o])
+            expression = texts[0] + "".join(f" {o} {t}" for o, t in zip(chosen, texts[1:],
+                                                                          strict=True))
+            # multiplication and division first, then addition and subtraction, left to right
+            terms, signs = [values[0]], []
+            if any(o in "×÷" for o in chosen) and any(o in "+-" for o in chosen):
+                lines.append("Multiplication and division come before addition and "
+                             "subtraction.")
+            for o, v in zip(chosen, values[1:], strict=True):
+                if o in "×÷":
+                    terms[-1] = _combine(terms[-1], o, v, lines)
+                    if abs(terms[-1][0]) > 10**5 or terms[-1][1] > 10**5:
+                        return None
+                else:
+                    terms.append(v)
+                    signs.append(o)
+            result = terms[0]
+            for o, v in zip(signs, terms[1:], strict=True):
+                result = _combine(result, o, v, lines)
+                if result[1] > 10**5:
+                    return None
+        rn, rd = result
+        if rd == 1:
+            answer = str(rn)
+            lines.append(f"The result is {answer}.")
+        else:
+            answer = f"{rn}/{rd}"
+            if abs(rn) > rd:
+                whole, rest = divmod(abs(rn), rd)
+                lines.append(f"The result is {answer}, which is {'-' if rn < 0 else ''}{whole} "
+                             f"{rest}/{rd} as a mixed number.")
+            else:
+                lines.append(f"The result is {answer}.")
+        bits, a = divmod(bits, len(ASK))
+        head, tail = _ASK[a]
+        return Task(head + expression + tail + TAIL[bits % len(TAIL)], answer,
+                    "\n".join(lines))
 
     @classmethod
     def score(cls, answer: str, task: Task) -> float:

@@ -46,21 +46,54 @@ GCD_ASK = ("What is the greatest common divisor of {n}?", "Find the GCD of {n}."
            "Compute gcd({c}).", "Determine the greatest common divisor of {n}.",
            "What is the HCF of {n}?", "Calculate the greatest common divisor of {n}.",
            "What is the GCD of {n}?", "Work out the highest common factor of {n}.",
-           "Find the largest number that is a factor of each of {n}.")
+           "Find the largest number that is a factor of each of {n}.",
+           "What is the highest common factor of {n}?", "Find the HCF of {n}.",
+           "What is the greatest common factor of {n}?")
 LCM_ASK = ("What is the least common multiple of {n}?", "Find the LCM of {n}.",
            "Find the lowest common multiple of {n}.", "Compute lcm({c}).",
            "What is the smallest positive whole number that is a multiple of each of {n}?",
            "Determine the least common multiple of {n}.", "What is the LCM of {n}?",
            "Calculate the least common multiple of {n}.", "Work out the LCM of {n}.",
            "Find the smallest number that each of {n} divides exactly.",
-           "What is the lowest common multiple of {n}?")
+           "What is the lowest common multiple of {n}?", "Work out lcm({c}).",
+           "Find the least common multiple of {n}.", "What is the LCM of the numbers {n}?",
+           "Determine the lowest common multiple of {n}.")
 HINTS = ("", "", "", " Show your working.", " Explain each step.", " Work step by step.",
-         " Give the answer as a whole number.")
+         " Give the answer as a whole number.", "", " Show each step.",
+         " Explain your method.", " Answer with a single whole number.", " Show your steps.")
 METHOD_HINTS = {True: " Use the Euclidean algorithm.", False: " Use prime factorisation."}
-# by level: how many numbers, largest number, chance of a word problem
-LEVELS = {1: ((2, 2), 150, 0.5), 2: ((2, 2), 300, 0.5), 3: ((2, 3), 500, 0.4),
-          4: ((3, 3), 2000, 0.3), 5: ((3, 4), 10_000, 0.3)}
+# by level: how many numbers, largest number, chance of a word problem (%)
+LEVELS = {1: ((2, 2), 150, 50), 2: ((2, 2), 300, 50), 3: ((2, 3), 500, 40),
+          4: ((3, 3), 2000, 30), 5: ((3, 4), 10_000, 30)}
 COUNT = {2: "Two", 3: "Three", 4: "Four"}
+# the question templates cut around their blank: (before, after, whether it lists with commas)
+_ASKS = {want: tuple((*t.replace("{c}", "{n}").split("{n}"), "{c}" in t) for t in asks)
+         for want, asks in ((True, GCD_ASK), (False, LCM_ASK))}
+UNITS_GCD = ("cm", "m", "inches")
+SIGNALS = (("lights", "flash"), ("bells", "ring"), ("alarms", "beep"), ("fountains", "spray"),
+           ("sprinklers", "turn on"))
+PLACES = ("", "In {name}'s house, ", "At the fair, ", "In a museum, ", "On a stage, ",
+          "In the town square, ", "At a theme park, ")
+VEHICLES = ("Buses", "Trains", "Trams", "Ferries", "Shuttles")
+STOPS = ("the station", "the central stop", "the terminal", "the town square", "the airport")
+WHENS = ("at noon", "at 7 am", "right now", "at 9 am", "at midnight")
+PACKS = (("hot dogs", "buns"), ("plates", "cups"), ("cards", "envelopes"), ("forks", "knives"),
+         ("pens", "caps"))
+
+
+def _multiples(rng: random.Random, g: int, lo: int, hi: int, count: int) -> list[int]:
+    """`count` multiples g * m with m drawn from lo..hi, several cut from each 64-bit draw
+    (bias under 2**-20)."""
+    width = hi - lo + 1
+    bits = room = 0
+    out = []
+    for _ in range(count):
+        if room < width << 20:
+            bits, room = rng.getrandbits(64), 1 << 64
+        bits, x = divmod(bits, width)
+        room //= width
+        out.append(g * (lo + x))
+    return out
 
 
 class GcdLcmConfig(FamilyConfig):
@@ -106,6 +139,13 @@ def _factor_line(n: int) -> str:
     return f"{n} is prime." if f == {n: 1} else f"{n} = {_product(f)}"
 
 
+@lru_cache(maxsize=65536)
+def _power_text(n: int) -> str:
+    """n as its product of prime powers, with "= n" where that is more than one prime."""
+    text = _product(factorise(n))
+    return f"{text} = {n}." if "×" in text or "^" in text else f"{text}."
+
+
 def _join(nums: list[int]) -> str:
     return ", ".join(map(str, nums[:-1])) + f" and {nums[-1]}"
 
@@ -132,122 +172,164 @@ class GcdLcm(Family):
     def make(self, rng: random.Random, level: int) -> Task:
         (lo, hi), top, p_story = LEVELS[level]
         top = self.config.max_value or top
-        count = self.config.count or rng.randint(lo, hi)
-        want_gcd = rng.random() < 0.5
-        story = rng.random() < p_story
-        if want_gcd:
-            g = rng.randint(2, max(2, top // 6))
-            nums = [g * rng.randint(1, max(2, top // g)) for _ in range(count)]
+        # the small choices from one draw: count, gcd or lcm, story, method, wording
+        bits = rng.getrandbits(64)
+        if self.config.count:
+            count = self.config.count
+        elif lo == hi:
+            count = lo
+        else:
+            bits, c = divmod(bits, hi - lo + 1)
+            count = lo + c
+        bits, u = divmod(bits, 200)
+        want_gcd = u < 100
+        story = u % 100 < p_story
+        if want_gcd:  # the numbers: multiples of a common factor g
+            span = max(2, top // 6) - 1
+            bits, g = divmod(bits, span)
+            g += 2
+            lo_m, hi_m = 1, max(2, top // g)
         else:
             cap = top if not story else min(top, 40 + 20 * level)
-            g = rng.randint(1, max(1, cap // 8))
-            nums = [g * rng.randint(2, max(3, cap // g)) for _ in range(count)]
-        nums = list(dict.fromkeys(nums))
+            span = max(1, cap // 8)
+            bits, g = divmod(bits, span)
+            g += 1
+            lo_m, hi_m = 2, max(3, cap // g)
+        width = hi_m - lo_m + 1
+        if count == 2 and width < 1 << 22:  # both from one draw
+            more = rng.getrandbits(64)
+            a, b = g * (lo_m + more % width), g * (lo_m + more // width % width)
+            nums = [a, b] if a != b else [a]
+        else:
+            nums = list(dict.fromkeys(_multiples(rng, g, lo_m, hi_m, count)))
         while len(nums) < count:  # keep the common factor g
             nums.append(g * rng.randint(1, max(2, top // g)))
             nums = list(dict.fromkeys(nums))
-        g_all, l_all = nums[0], nums[0]
-        for n in nums[1:]:
-            g_all, l_all = gcd(g_all, n), lcm(l_all, n)
+        if count == 2:
+            a, b = nums
+            g_all = gcd(a, b)
+            l_all = a * b // g_all
+        else:
+            g_all, l_all = nums[0], nums[0]
+            for n in nums[1:]:
+                g_all, l_all = gcd(g_all, n), lcm(l_all, n)
         answer = g_all if want_gcd else l_all
-        lines: list[str] = []
-        euclid = len(nums) == 2 and rng.random() < 0.5
-        question, unit = self._question(rng, nums, want_gcd, story, euclid)
+        bits, u = divmod(bits, 2)
+        euclid = count == 2 and u == 0
+        if story:
+            question, unit = self._story(bits, nums, want_gcd)
+        else:
+            asks = _ASKS[want_gcd]
+            bits, i = divmod(bits, len(asks))
+            head, tail, commas = asks[i]
+            listed = ", ".join(map(str, nums)) if commas else _join(nums)
+            bits, h = divmod(bits, 5 * len(HINTS))  # 1 in 5: name the method
+            hint = METHOD_HINTS[euclid] if h < len(HINTS) else HINTS[h % len(HINTS)]
+            question, unit = head + listed + tail + hint, ""
+        name = "greatest common divisor" if want_gcd else "least common multiple"
         if euclid:
-            a, b = max(nums), min(nums)
-            lines.append(f"Use the Euclidean algorithm on {a} and {b}: divide and keep the "
-                         "remainder until it is 0.")
-            x, y = a, b
+            a, b = (nums[0], nums[1]) if nums[0] > nums[1] else (nums[1], nums[0])
+            sa, sb = str(a), str(b)
+            lines = [f"Use the Euclidean algorithm on {sa} and {sb}: divide and keep the "
+                     "remainder until it is 0."]
+            x, y, sx, sy = a, b, sa, sb  # each number written once
             while y:
                 q, r = divmod(x, y)
-                lines.append(f"{x} ÷ {y} is {q} remainder {r}, because {x} - {q} × {y} = {r}.")
-                x, y = y, r
-            lines.append(f"The last nonzero remainder is {x}, so the GCD of {a} and {b} is "
-                         f"{x}.")
+                sq, sr = str(q), str(r)
+                lines.append(f"{sx} ÷ {sy} is {sq} remainder {sr}, because {sx} - {sq} × {sy} "
+                             f"= {sr}.")
+                x, y, sx, sy = y, r, sy, sr
+            lines.append(f"The last nonzero remainder is {sx}, so the GCD of {sa} and {sb} is "
+                         f"{sx}.")
             if not want_gcd:
-                lines.append(f"The LCM is the product divided by the GCD: {a} × {b} ÷ {x} = "
-                             f"{l_all}.")
+                lines.append(f"The LCM is the product divided by the GCD: {sa} × {sb} ÷ {sx} "
+                             f"= {l_all}.")
         else:
-            facts = [factorise(n) for n in nums]
-            lines.append("Write each number as a product of primes:")
+            lines = ["Write each number as a product of primes:"]
             lines += [_factor_line(n) for n in nums]
+            # the common primes to their lowest powers make the GCD; every prime to its
+            # highest power, the LCM
             if want_gcd:
-                common = {p: min(f.get(p, 0) for f in facts) for p in facts[0]}
-                common = {p: e for p, e in common.items() if e}
-                if common:
-                    text = _product(common)
+                if g_all > 1:
                     lines.append("Take the primes common to all the numbers, each to its "
-                                 "lowest power: " + (f"{text} = {g_all}." if "×" in text or
-                                                     "^" in text else f"{text}."))
+                                 "lowest power: " + _power_text(g_all))
                 else:
                     lines.append("No prime divides all of them, so the GCD is 1.")
+            elif l_all <= SIEVE:
+                lines.append("Take every prime that appears, each to its highest power: "
+                             + _power_text(l_all))
             else:
-                every: dict[int, int] = {}
-                for f in facts:
-                    for p, e in f.items():
-                        every[p] = max(every.get(p, 0), e)
+                every = dict(factorise(nums[0]))
+                for n in nums[1:]:
+                    for p, e in factorise(n).items():
+                        if e > every.get(p, 0):
+                            every[p] = e
                 text = _product(every)
                 lines.append("Take every prime that appears, each to its highest power: "
                              + (f"{text} = {l_all}." if "×" in text or "^" in text
                                 else f"{text}."))
-        name = "greatest common divisor" if want_gcd else "least common multiple"
         lines.append(f"So the {name} is {answer}{unit}." if not story else
                      f"The answer is the {name}: {answer}{unit}.")
         return Task(question, str(answer), "\n".join(lines),
                     {"numbers": nums, "kind": "gcd" if want_gcd else "lcm"})
 
-    def _question(self, rng: random.Random, nums: list[int], want_gcd: bool,
-                  story: bool, euclid: bool) -> tuple[str, str]:
-        if not story:
-            ask = rng.choice(GCD_ASK if want_gcd else LCM_ASK)
-            hint = METHOD_HINTS[euclid] if rng.random() < 0.2 else rng.choice(HINTS)
-            return ask.format(n=_join(nums), c=", ".join(map(str, nums))) + hint, ""
-        name = rng.choice(NAMES)
+    @staticmethod
+    def _story(bits: int, nums: list[int], want_gcd: bool) -> tuple[str, str]:
+        """A word problem over `nums` and its answer's unit, its choices cut from `bits`."""
+        bits, i = divmod(bits, len(NAMES))
+        name = NAMES[i]
+        size = len(nums)
+        bits, pick = divmod(bits, 3 if size == 2 else 2)
         if want_gcd:
-            pick = rng.randrange(3 if len(nums) == 2 else 2)
             if pick == 0:
-                things = rng.sample(THINGS, len(nums))
+                things = []
+                for _ in range(size):  # distinct things
+                    bits, i = divmod(bits, len(THINGS))
+                    while THINGS[i] in things:
+                        i = (i + 1) % len(THINGS)
+                    things.append(THINGS[i])
                 have = _join([f"{n} {t}" for n, t in zip(nums, things, strict=True)])
-                box = rng.choice(CONTAINERS)
+                box = CONTAINERS[bits % len(CONTAINERS)]
                 return (f"{name} has {have}. {name} wants to share them out into identical "
                         f"{box}, each with the same mix of items, with nothing left over. "
                         f"What is the greatest number of {box} {name} can make?", f" {box}")
             if pick == 1:
-                what = rng.choice(MATERIALS)
-                unit = rng.choice(("cm", "m", "inches"))
+                bits, i = divmod(bits, len(MATERIALS))
+                what = MATERIALS[i]
+                unit = UNITS_GCD[bits % 3]
                 lengths = _join([f"{n} {unit}" for n in nums])
-                return (f"{name} has {COUNT[len(nums)].lower()} {what} that are {lengths} "
+                return (f"{name} has {COUNT[size].lower()} {what} that are {lengths} "
                         "long. They are cut into pieces that are all the same length, as long "
                         f"as possible, with nothing left over. How long is each piece, in "
                         f"{unit}?", f" {unit}")
             a, b = nums
-            unit = rng.choice(("cm", "inches"))
+            unit = "cm" if bits % 2 else "inches"
             return (f"A rectangular floor measures {a} {unit} by {b} {unit}. {name} wants to "
                     f"cover it exactly with identical square tiles, as large as possible. "
                     f"What is the side length of each tile, in {unit}?", f" {unit}")
-        pick = rng.randrange(3 if len(nums) == 2 else 2)
         listing = _join(nums)
         if pick == 0:
-            unit = rng.choice(("minutes", "seconds"))
-            what = rng.choice((("lights", "flash"), ("bells", "ring"), ("alarms", "beep"),
-                               ("fountains", "spray"), ("sprinklers", "turn on")))
-            where = rng.choice(("", f"In {name}'s house, ", "At the fair, ", "In a museum, ",
-                                "On a stage, ", "In the town square, ", "At a theme park, "))
-            first = f"{COUNT[len(nums)]} {what[0]}"
-            return (f"{where}{first if not where else first.lower()} {what[1]} every {listing} "
+            bits, i = divmod(bits, 2)
+            unit = ("minutes", "seconds")[i]
+            bits, i = divmod(bits, len(SIGNALS))
+            what = SIGNALS[i]
+            where = PLACES[bits % len(PLACES)]
+            first = f"{COUNT[size]} {what[0]}"
+            if where:
+                where = where.replace("{name}", name)
+                first = first.lower()
+            return (f"{where}{first} {what[1]} every {listing} "
                     f"{unit} respectively. They all {what[1]} together right now. After how "
                     f"many {unit} will they next all {what[1]} together?", f" {unit}")
         if pick == 1:
-            vehicle = rng.choice(("Buses", "Trains", "Trams", "Ferries", "Shuttles"))
-            place = rng.choice(("the station", "the central stop", "the terminal",
-                                "the town square", "the airport"))
-            when = rng.choice(("at noon", "at 7 am", "right now", "at 9 am", "at midnight"))
-            return (f"{vehicle} on {COUNT[len(nums)].lower()} routes leave {place} every "
+            bits, i = divmod(bits, len(VEHICLES))
+            bits, j = divmod(bits, len(STOPS))
+            when = WHENS[bits % len(WHENS)]
+            return (f"{VEHICLES[i]} on {COUNT[size].lower()} routes leave {STOPS[j]} every "
                     f"{listing} minutes respectively. They all leave together {when}. After "
                     "how many minutes will they next all leave together?", " minutes")
         a, b = nums
-        items = rng.choice((("hot dogs", "buns"), ("plates", "cups"), ("cards", "envelopes"),
-                            ("forks", "knives"), ("pens", "caps")))
+        items = PACKS[bits % len(PACKS)]
         return (f"{items[0].capitalize()} come in packs of {a} and {items[1]} come in packs "
                 f"of {b}. {name} wants exactly as many {items[0]} as {items[1]}, buying whole "
                 f"packs only. What is the smallest number of {items[0]} {name} can buy?",

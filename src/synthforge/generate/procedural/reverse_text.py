@@ -10,7 +10,7 @@ from synthforge.generate.procedural._logic_words import (
     ADJECTIVES,
     NAMES,
     NOUNS,
-    pseudo_word,
+    SYLLABLES,
     sentence,
 )
 from synthforge.generate.procedural.base import Family, Task, family
@@ -22,6 +22,20 @@ LEVELS = {1: ("word", "phrase"),
           4: ("each", "sentence"),
           5: ("sentence", "order_each")}
 _QUOTES = "\"'`“”‘’"
+_ENDINGS = ("", "", "n", "k", "t", "s", "r")  # of a made-up word, as in pseudo_word
+_ASK_WORD = ("Reverse the letters of the word \"{w}\".", "Write \"{w}\" backwards.",
+             "What is \"{w}\" spelled in reverse?",
+             "Spell the string \"{w}\" from its last letter to its first.")
+_ASK_STRING = ("Reverse the whole string \"{t}\" character by character (spaces, capitals "
+               "and punctuation included).",
+               "Write \"{t}\" backwards, character by character, keeping each character's "
+               "case.",
+               "What do you get when you reverse every character of \"{t}\"?")
+# the templates cut around their blank: joining pieces is cheaper than str.format
+_WORD_PARTS = tuple(tuple(t.split("{w}")) for t in _ASK_WORD)
+_STRING_PARTS = tuple(tuple(t.split("{t}")) for t in _ASK_STRING)
+_STRING_NOTE = ("Reversing the whole string puts the words in reverse order and reverses the "
+                "characters inside each word; the single spaces stay between words.")
 
 
 def _spell(word: str) -> str:
@@ -44,28 +58,41 @@ class ReverseText(Family):
     answer_kind = "text"
 
     def make(self, rng: random.Random, level: int) -> Task:
-        kind = rng.choice(LEVELS[level])
+        kinds = LEVELS[level]
+        bits, i = divmod(rng.getrandbits(64), len(kinds))
+        kind = kinds[i]
         lines: list[str] = []
         if kind == "word":
-            word = pseudo_word(rng, rng.randint(2, 3) if level == 1 else rng.randint(3, 5))
-            if level >= 2 and rng.random() < 0.3:
+            # a made-up word (as pseudo_word makes them): syllables and an ending
+            bits, extra = divmod(bits, 2 if level == 1 else 3)  # 2-3 or 3-5 syllables
+            count = (2 if level == 1 else 3) + extra
+            parts = []
+            for _ in range(count):
+                bits, j = divmod(bits, len(SYLLABLES))
+                parts.append(SYLLABLES[j])
+            bits, j = divmod(bits, len(_ENDINGS))
+            word = "".join(parts) + _ENDINGS[j]
+            bits, j = divmod(bits, 10)
+            if level >= 2 and j < 3:
                 word = word.capitalize()
             answer = word[::-1]
-            question = rng.choice((
-                "Reverse the letters of the word \"{w}\".",
-                "Write \"{w}\" backwards.",
-                "What is \"{w}\" spelled in reverse?",
-                "Spell the string \"{w}\" from its last letter to its first.",
-            )).format(w=word)
-            lines.append(f"Letters in order: {_spell(word)}.")
-            lines.append(f"From last to first: {_spell(answer)}.")
-            lines.append(f"Joined: {answer}.")
-        elif kind in ("phrase", "sentence"):
+            head, tail = _WORD_PARTS[bits % len(_WORD_PARTS)]
+            question = head + word + tail
+            solution = (f"Letters in order: {'-'.join(word)}.\nFrom last to first: "
+                        f"{'-'.join(answer)}.\nJoined: {answer}.")
+            return Task(question, answer, solution, {"kind": kind})
+        if kind in ("phrase", "sentence"):
             if kind == "phrase":
-                words = [rng.choice(ADJECTIVES) for _ in range(rng.randint(1, max(2, level)))]
-                words.append(rng.choice(NOUNS))
-                if level >= 3 and rng.random() < 0.5:
+                bits, j = divmod(bits, max(2, level))
+                words = []
+                for _ in range(j + 1):
+                    bits, j = divmod(bits, len(ADJECTIVES))
+                    words.append(ADJECTIVES[j])
+                bits, j = divmod(bits, len(NOUNS))
+                words.append(NOUNS[j])
+                if level >= 3 and bits % 2:
                     words[0] = words[0].capitalize()
+                bits //= 2
                 text = " ".join(words)
             else:
                 words = sentence(rng, rng.randint(5, 7) if level == 4 else rng.randint(8, 12))
@@ -79,21 +106,15 @@ class ReverseText(Family):
                 text = " ".join(words)
                 words = text.split()
             answer = text[::-1]
-            question = rng.choice((
-                "Reverse the whole string \"{t}\" character by character (spaces, capitals "
-                "and punctuation included).",
-                "Write \"{t}\" backwards, character by character, keeping each character's "
-                "case.",
-                "What do you get when you reverse every character of \"{t}\"?",
-            )).format(t=text)
-            lines.append("Reversing the whole string puts the words in reverse order and "
-                         "reverses the characters inside each word; the single spaces stay "
-                         "between words.")
-            lines.append("Words from last to first: " + " | ".join(words[::-1]) + ".")
-            lines.append("Each one reversed: " + ", ".join(
-                f"{w} → {w[::-1]}" for w in words[::-1]) + ".")
-            lines.append(f"Joined with spaces: {answer}")
-        elif kind == "order":
+            head, tail = _STRING_PARTS[bits % len(_STRING_PARTS)]
+            question = head + text + tail
+            backwards = words[::-1]
+            solution = (f"{_STRING_NOTE}\nWords from last to first: {' | '.join(backwards)}."
+                        "\nEach one reversed: "
+                        + ", ".join([f"{w} → {w[::-1]}" for w in backwards])
+                        + f".\nJoined with spaces: {answer}")
+            return Task(question, answer, solution, {"kind": kind})
+        if kind == "order":
             words = sentence(rng, rng.randint(5, 7) if level == 2 else rng.randint(8, 10))
             text = " ".join(words)
             answer = " ".join(words[::-1])

@@ -5,8 +5,9 @@ from __future__ import annotations
 import heapq
 import random
 import re
-from collections.abc import Sequence
-from itertools import pairwise
+from collections.abc import Callable, Sequence
+from itertools import pairwise, product
+from string import Formatter
 from typing import Any, TypeVar
 
 from synthforge.generate.procedural.answers import norm_text, perturb, same_number
@@ -15,21 +16,41 @@ from synthforge.generate.procedural.base import Family, Task, family
 T = TypeVar("T")
 
 
+_REFILLS: dict[tuple[int, int], frozenset[int]] = {}
+
+
+def _refills(n: int, k: int) -> frozenset[int]:
+    """The steps of a k-step partial shuffle of n items that start a fresh 64-bit draw: a
+    draw serves while 2**20 times the next width is left of it (bias under 2**-20)."""
+    steps = _REFILLS.get((n, k))
+    if steps is None:
+        out, room = set(), 0
+        for i in range(k):
+            if room < (n - i) << 20:
+                out.add(i)
+                room = 1 << 64
+            room //= n - i
+        steps = _REFILLS[(n, k)] = frozenset(out)
+    return steps
+
+
 def _sample(rng: random.Random, seq: Sequence[T], k: int) -> list[T]:
     """k distinct items of seq in random order (a partial Fisher-Yates shuffle whose
     positions are cut from 64-bit draws, several per draw; bias under 2**-20)."""
     pool = list(seq)
     n = len(pool)
-    bits = room = 0
+    refill = _refills(n, k)
+    bits = 0
     for i in range(k):
+        if i in refill:
+            bits = rng.getrandbits(64)
         width = n - i
-        if room < width << 20:
-            bits, room = rng.getrandbits(64), 1 << 64
-        bits, j = divmod(bits, width)
-        room //= width
-        j += i
+        j = i + bits % width
+        bits //= width
         pool[i], pool[j] = pool[j], pool[i]
-    return pool[:k]
+    if k < n:
+        del pool[k:]
+    return pool
 
 
 def _digits(value: int, *sizes: int) -> list[int]:
@@ -126,16 +147,56 @@ _UNIT = re.compile(r"\s*(?:km|kilomet(?:er|re)s?|mins?|minutes?|units?)\.?\s*$",
 _SPLIT = re.compile(r"\s*(?:->|→|=>|⟶|↔|,|;|–|—|-)\s*")
 
 
-def _hops(adj: dict[str, list[tuple[str, int]]], source: str) -> dict[str, int]:
-    """Fewest edges from source to each reachable node."""
-    hops = {source: 0}
+def _compile(template: str, names: str) -> Callable[..., str]:
+    """A template such as "{a} – {b} (weight {w})" as a function of its fields (positional,
+    in the order of `names`): calling it is several times cheaper than str.format. The
+    templates are this module's constants, with plain fields only."""
+    fields = {field for _, field, spec, conv in Formatter().parse(template)
+              if field is not None and not spec and not conv}
+    if not fields <= set(names.split(", ")) or "{{" in template or "}}" in template:
+        raise ValueError(f"not a plain template over {names}: {template!r}")
+    return eval(f"lambda {names}: f{template!r}")
+
+
+def _capital(template: str) -> str:
+    """The template with its first letter capitalized (node names already are)."""
+    return template[0].upper() + template[1:]
+
+
+# by theme, then directed: each edge wording as (plain, capitalized for a bulleted list)
+_FORMS = {name: {directed: tuple((_compile(t, "a, b, w"), _compile(_capital(t), "a, b, w"))
+                                 for t in theme["arc" if directed else "edge"])
+                 for directed in (False, True)} for name, theme in THEMES.items()}
+_ASKS = {name: tuple(_compile(t, "s, t") for t in theme["ask"])
+         for name, theme in THEMES.items()}
+_SETTLE = tuple(_compile(t, "u, d") for t in SETTLE)
+_BETTER = tuple(_compile("  " + t, "u, v, d, w, n, old") for t in BETTER)
+_WORSE = tuple(_compile("  " + t, "u, v, d, w, n, old") for t in WORSE)
+
+
+_TEXTS = tuple(str(i) for i in range(1000))  # weights as text
+# the small choices of an item, each combination once: (theme, contiguous letters, edge
+# wording, intro, bullets, question, rooted at the tree's root) and (settle, relax, opening,
+# closing) wordings
+_CHOICES = tuple(product(range(4), range(2), range(3), range(3), range(2), range(3), range(2)))
+_WORDINGS = tuple(product(range(4), range(3), range(3), range(3)))
+Adjacency = list[list[tuple[int, int, str]]]  # by node: (neighbour, weight, weight's text)
+
+
+def _hops(adj: Adjacency, source: int) -> list[int]:
+    """Fewest edges from source to each node (-1: unreachable)."""
+    hops = [-1] * len(adj)
+    hops[source] = 0
     frontier = [source]
+    h = 0
     while frontier:
+        h += 1
         nxt = []
         for u in frontier:
-            for v, _ in adj[u]:
-                if v not in hops:
-                    hops[v] = hops[u] + 1
+            for edge in adj[u]:
+                v = edge[0]
+                if hops[v] < 0:
+                    hops[v] = h
                     nxt.append(v)
         frontier = nxt
     return hops
@@ -152,117 +213,175 @@ class ShortestPath(Family):
 
     def make(self, rng: random.Random, level: int) -> Task:
         (n_lo, n_hi), (e_lo, e_hi), w_max, directed = LEVELS[level]
-        # every choice of wording from one draw
-        t, contiguous, style, head_i, bullets, ask_i, rooted, wording = _digits(
-            rng.getrandbits(64), 4, 2, 3, 3, 2, 3, 2, 108)
-        theme = THEMES[THEME_NAMES[t]]
+        # every choice of wording, the sizes and the first letter from one draw
+        bits, x = divmod(rng.getrandbits(64), len(_CHOICES))
+        t, contiguous, style, head_i, bullets, ask_i, rooted = _CHOICES[x]
+        wording, n, extra, start = _digits(bits, len(_WORDINGS), n_hi - n_lo + 1,
+                                           e_hi - e_lo + 1, 32)
+        theme_name = THEME_NAMES[t]
+        theme = THEMES[theme_name]
         scale = theme.get("scale", 1)
-        n = rng.randint(n_lo, n_hi)
+        n += n_lo
+        extra += e_lo
         if theme["ordered"] and contiguous:
-            start = rng.randrange(len(LETTERS) - n + 1)
+            start %= len(LETTERS) - n + 1
             nodes = list(LETTERS[start:start + n])
             order = _sample(rng, nodes, n)
         else:
             nodes = _sample(rng, theme["names"], n)
             order = nodes
-        # a spanning tree (arcs away from order[0] when directed), then extra edges
-        pairs: dict[tuple[str, str], int] = {}
+        # the graph over node numbers (positions in `order`): a spanning tree (arcs away from
+        # node 0 when directed), then extra edges; parents, ends and weights are digits cut
+        # from few draws
+        edges: list[tuple[int, int, int]] = []
+        taken = set()  # a * 32 + b for each edge a-b (and b-a when undirected)
+        per = 44 // (n * w_max).bit_length()  # (parent, weight) choices a draw serves
+        left = 0
+        bits = 0
         for i in range(1, n):
-            pairs[(order[rng.randrange(i)], order[i])] = rng.randint(1, w_max) * scale
-        extra = rng.randint(e_lo, e_hi)
+            if not left:
+                bits, left = rng.getrandbits(64), per
+            left -= 1
+            x = bits % (i * w_max)
+            bits //= i * w_max
+            a = x // w_max
+            edges.append((a, i, (x % w_max + 1) * scale))
+            taken.add(a * 32 + i)
+            if not directed:
+                taken.add(i * 32 + a)
         tries = 0
+        size = n * (n - 1) * w_max
+        per = 44 // size.bit_length()  # (end, end, weight) choices a draw serves
+        left = 0
         while extra and tries < 200:
             tries += 1
-            i, j = rng.randrange(n), rng.randrange(n - 1)
-            a, b = nodes[i], nodes[j + (j >= i)]
-            if (a, b) in pairs or (not directed and (b, a) in pairs):
+            if not left:
+                bits, left = rng.getrandbits(64), per
+            left -= 1
+            x = bits % size
+            bits //= size
+            x, w = divmod(x, w_max)
+            a, b = divmod(x, n - 1)
+            b += b >= a
+            if a * 32 + b in taken:
                 continue
-            pairs[(a, b)] = rng.randint(1, w_max) * scale
-            extra -= 1
-        edges = _sample(rng, list(pairs.items()), len(pairs))
-        adj: dict[str, list[tuple[str, int]]] = {v: [] for v in nodes}
-        for (a, b), w in edges:
-            adj[a].append((b, w))
+            taken.add(a * 32 + b)
             if not directed:
-                adj[b].append((a, w))
-        for v in nodes:
-            adj[v].sort()
+                taken.add(b * 32 + a)
+            edges.append((a, b, (w + 1) * scale))
+            extra -= 1
+        # list the edges in random order (a Fisher-Yates shuffle as they are listed: the tree
+        # does not come first), building the adjacency lists on the way
+        adj: Adjacency = [[] for _ in range(n)]
+        forms = _FORMS[theme_name][directed][style]
+        form = forms[1] if bullets else forms[0]
+        listed = []
+        m = len(edges)
+        refill = _refills(m, m)
+        for i in range(m):
+            if i in refill:
+                bits = rng.getrandbits(64)
+            j = i + bits % (m - i)
+            bits //= m - i
+            edge = edges[j]
+            edges[j] = edges[i]
+            edges[i] = edge
+            a, b, w = edge
+            text = _TEXTS[w] if w < 1000 else str(w)
+            adj[a].append((b, w, text))
+            if not directed:
+                adj[b].append((a, w, text))
+            listed.append(form(order[a], order[b], text))
         # a source that reaches something, and a target at least two hops away where possible
-        source = order[0] if directed and rooted else rng.choice(nodes)
-        hops = _hops(adj, source)
-        while len(hops) < 2:
-            source = rng.choice(nodes)
-            hops = _hops(adj, source)
-        far = [v for v, h in hops.items() if h >= 2] or [v for v in hops if v != source]
-        target = rng.choice(sorted(far))
-
-        solution, cost, path = self._work(wording, adj, source, target, theme["unit"])
-        form = theme["arc" if directed else "edge"][style]
-        listed = [form.format(a=a, b=b, w=w) for (a, b), w in edges]
-        head = theme["intro"][head_i].format(kind="directed" if directed else "undirected")
-        if bullets:
-            body = head + "\n" + "\n".join(f"- {e[0].upper()}{e[1:]}" for e in listed)
+        bits = rng.getrandbits(64)
+        bits, source = divmod(bits, n)
+        if directed and rooted:
+            source = 0
+        if not directed or source == 0:  # every node is reachable: skip the search
+            near = {edge[0] for edge in adj[source]}
+            far = [v for v in range(n) if v != source and v not in near] or [
+                v for v in range(n) if v != source]
         else:
-            body = f"{head} {'; '.join(listed)}."
-        question = body + "\n" + theme["ask"][ask_i].format(s=source, t=target)
-        check = {"nodes": nodes, "edges": [[a, b, w] for (a, b), w in edges],
-                 "directed": directed, "source": source, "target": target, "path": path}
+            hops = _hops(adj, source)
+            while hops.count(-1) > n - 2:  # it reaches nothing: another source
+                source = rng.randrange(n)
+                hops = _hops(adj, source)
+            far = [v for v in range(n) if hops[v] >= 2] or [
+                v for v in range(n) if hops[v] > 0]
+        target = far[bits % len(far)]
+
+        solution, cost, path = self._work(wording, adj, order, source, target, theme["unit"])
+        head = theme["intro"][head_i].format(kind="directed" if directed else "undirected")
+        body = (head + "\n- " + "\n- ".join(listed)) if bullets else \
+            f"{head} {'; '.join(listed)}."
+        question = body + "\n" + _ASKS[theme_name][ask_i](order[source], order[target])
+        check = {"nodes": nodes, "edges": [[order[a], order[b], w] for a, b, w in edges],
+                 "directed": directed, "source": order[source], "target": order[target],
+                 "path": path}
         return Task(question, str(cost), solution, check)
 
     @staticmethod
-    def _work(wording: int, adj: dict[str, list[tuple[str, int]]], source: str,
-              target: str, unit: str) -> tuple[str, int, list[str]]:
-        s_i, relax, first, last = _digits(wording, 4, 3, 3, 3)
-        settle, better, worse = SETTLE[s_i], BETTER[relax], WORSE[relax]
+    def _work(wording: int, adj: Adjacency, names: list[str], source: int, target: int,
+              unit: str) -> tuple[str, int, list[str]]:
+        s_i, relax, first, last = _WORDINGS[wording]
+        settle, better, worse = _SETTLE[s_i], _BETTER[relax], _WORSE[relax]
+        start, goal = names[source], names[target]
         if first == 0:
-            opening = (f"Run Dijkstra's algorithm from {source}: dist({source}) = 0, every "
+            opening = (f"Run Dijkstra's algorithm from {start}: dist({start}) = 0, every "
                        "other node starts at ∞.")
         elif first == 1:
-            opening = (f"Use Dijkstra's algorithm. Start with {source} at distance 0 and all "
+            opening = (f"Use Dijkstra's algorithm. Start with {start} at distance 0 and all "
                        "other nodes at infinity.")
         else:
-            opening = f"Dijkstra from {source}: initially only {source} has a known distance, 0."
+            opening = f"Dijkstra from {start}: initially only {start} has a known distance, 0."
         lines = [opening]
-        dist = {source: 0}
-        prev: dict[str, str] = {}
+        n = len(adj)
+        dist: list[int | None] = [None] * n
+        dist[source] = 0
+        prev: list[tuple[int, str]] = [(0, "")] * n  # (predecessor, weight's text)
         heap = [(0, source)]
-        done: set[str] = set()
+        done = [False] * n
         while heap:
             d, u = heapq.heappop(heap)
-            if u in done:
+            if done[u]:
                 continue
-            done.add(u)
-            lines.append(settle.format(u=u, d=d))
+            done[u] = True
+            sd = str(d)
+            name = names[u]
+            lines.append(settle(name, sd))
             if u == target:
                 break
-            for v, w in adj[u]:
-                if v in done:
+            for v, w, sw in adj[u]:
+                if done[v]:
                     continue
                 new = d + w
-                old = dist.get(v)
+                old = dist[v]
                 if old is None or new < old:
-                    lines.append("  " + better.format(u=u, v=v, d=d, w=w, n=new,
-                                                      old="∞" if old is None else old))
+                    lines.append(better(name, names[v], sd, sw, new,
+                                        "∞" if old is None else old))
                     dist[v] = new
-                    prev[v] = u
+                    prev[v] = (u, sw)
                     heapq.heappush(heap, (new, v))
                 else:
-                    lines.append("  " + worse.format(u=u, v=v, d=d, w=w, n=new, old=old))
-        cost = dist[target]
-        path = [target]
-        while path[-1] != source:
-            path.append(prev[path[-1]])
+                    lines.append(worse(name, names[v], sd, sw, new, old))
+        cost = d
+        path = [goal]
+        weights = []
+        v = target
+        while v != source:
+            v, sw = prev[v]
+            path.append(names[v])
+            weights.append(sw)
         path.reverse()
-        weights = [next(w for v, w in adj[a] if v == b) for a, b in pairwise(path)]
+        weights.reverse()
         route = " → ".join(path)
-        total = " + ".join(map(str, weights))
-        sums = f"{total} = {cost}" if len(weights) > 1 else str(cost)
+        sums = f"{' + '.join(weights)} = {cost}" if len(weights) > 1 else str(cost)
         if last == 0:
-            lines.append(f"{target} is settled, so its distance {cost} is the shortest. "
+            lines.append(f"{goal} is settled, so its distance {cost} is the shortest. "
                          f"Following the predecessors back gives the path {route}, costing "
                          f"{sums}{unit}.")
         elif last == 1:
-            lines.append(f"Once {target} is settled its distance is final: {cost}. The path is "
+            lines.append(f"Once {goal} is settled its distance is final: {cost}. The path is "
                          f"{route} ({sums}{unit}).")
         else:
             lines.append(f"The shortest route is {route}: {sums}{unit}.")

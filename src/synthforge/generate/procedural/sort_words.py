@@ -41,9 +41,57 @@ _RULE_ASCII = ("Use ASCII (code-point) order, where every uppercase letter comes
                "A-Z all come before lowercase a-z.")
 
 
-def _explain(words: list[str], fold: bool, lines: list[str]) -> list[str]:
-    """Order `words` letter by letter (most significant first), appending the reasoning."""
-    return _order([(w.casefold() if fold else w, w) for w in words], lines, 0)
+_ASCENDING = ("in alphabetical order", "in ascending alphabetical order (A to Z)",
+              "alphabetically")
+_DESCENDING = ("in reverse alphabetical order (Z to A)", "in descending alphabetical order")
+_ASKS = (
+    lambda d, w, r: f"Sort these words {d}: {w}.{r} Give the result as a comma-separated list.",
+    lambda d, w, r: f"Arrange the following words {d}.{r}\nWords: {w}",
+    lambda d, w, r: f"Put the words below {d}.{r}\n{w}",
+    lambda d, w, r: f"Here is a list of words: {w}. Sort them {d}.{r} Answer with a "
+                    "comma-separated list.",
+)
+
+
+def _explain(words: list[str], fold: bool, lines: list[str], lower: bool = False) -> list[str]:
+    """Order `words` letter by letter (most significant first), appending the reasoning
+    (`lower`: the words are known to be lowercase)."""
+    if not fold or lower or "".join(words).islower():  # each word is its own sort key
+        return _order_plain(words, lines, 0)
+    return _order([(w.casefold(), w) for w in words], lines, 0)
+
+
+def _order_plain(words: list[str], lines: list[str], depth: int) -> list[str]:
+    """`_order` for words that are their own keys."""
+    buckets: dict[str, list[str]] = {}
+    for w in words:
+        c = w[depth:depth + 1]  # "" where the word ends
+        group = buckets.get(c)
+        if group is None:
+            buckets[c] = [w]
+        else:
+            group.append(w)
+    order = sorted(buckets)
+    if depth == 0:
+        lines.append("Group by first letter: " + "; ".join(
+            [f"{c}: {', '.join(buckets[c])}" for c in order]) + ".")
+    else:
+        parts = ", ".join([f"{c or 'ends'} ({', '.join(buckets[c])})" for c in order])
+        lines.append(f"{len(words)} words begin with \"{words[0][:depth]}\"; letter "
+                     f"{depth + 1}: {parts}"
+                     + (" (a word that ends comes first)." if "" in buckets else "."))
+    out: list[str] = []
+    for c in order:
+        group = buckets[c]
+        if len(group) == 1 or c == "":
+            out += group
+            continue
+        low, high = min(group), max(group)  # all words share what these two share
+        shared = depth + 1  # skip the letters all of the group share
+        while shared < len(low) and low[shared] == high[shared]:
+            shared += 1
+        out += _order_plain(group, lines, shared)
+    return out
 
 
 def _order(pairs: list[tuple[str, str]], lines: list[str], depth: int) -> list[str]:
@@ -84,58 +132,67 @@ class SortWords(Family):
 
     def make(self, rng: random.Random, level: int) -> Task:
         (lo, hi), desc_ok, groups, mixed = LEVELS[level]
-        n = rng.randint(lo, hi)
+        # the small choices from one draw: how many words, direction and wording
+        bits, n = divmod(rng.getrandbits(64), hi - lo + 1)
+        n += lo
+        bits, u = divmod(bits, 2)
+        descending = desc_ok and u == 1
+        bits, d = divmod(bits, 6)
+        direction = _DESCENDING[d % 2] if descending else _ASCENDING[d % 3]
+        bits, ask = divmod(bits, len(_ASKS))
         chosen: list[str] = []
-        seen: set[str] = set()
+        if groups:
+            seen: set[str] = set()
 
-        def add(w: str) -> None:
-            if w.casefold() not in seen and len(chosen) < n:
-                seen.add(w.casefold())
-                chosen.append(w)
+            def add(w: str) -> None:
+                if w.casefold() not in seen and len(chosen) < n:
+                    seen.add(w.casefold())
+                    chosen.append(w)
 
-        for _ in range(groups):
-            pool = rng.choice(SHARED3 if rng.random() < 0.5 else SHARED2)
-            for _ in range(rng.randint(2, 4)):
-                add(rng.choice(pool))
-        if level == 5:
-            for w in rng.choice(EXTENSIONS)[:3]:
-                add(w)
-        while len(chosen) < n:
-            add(rng.choice(COMMON_WORDS))
+            for _ in range(groups):
+                pool = rng.choice(SHARED3 if rng.random() < 0.5 else SHARED2)
+                for _ in range(rng.randint(2, 4)):
+                    add(rng.choice(pool))
+            if level == 5:
+                for w in rng.choice(EXTENSIONS)[:3]:
+                    add(w)
+            while len(chosen) < n:
+                add(rng.choice(COMMON_WORDS))
+            shuffle(rng, chosen)
+        else:  # only common words, several from each draw (bias under 2**-20), in the
+            size = len(COMMON_WORDS)  # random order they are drawn in
+            while len(chosen) < n:
+                more = rng.getrandbits(64)
+                for _ in range(4):  # 4 words use under 44 bits
+                    more, i = divmod(more, size)
+                    w = COMMON_WORDS[i]
+                    if w not in chosen:
+                        chosen.append(w)
+                        if len(chosen) == n:
+                            break
         fold = True
         if mixed:
-            bits = rng.getrandbits(8 * len(chosen))  # 8 bits a word: capitalize 40 %
-            chosen = [w.capitalize() if (bits >> 8 * i) & 255 < 102 else w
+            mixed_bits = rng.getrandbits(8 * len(chosen))  # 8 bits a word: capitalize 40 %
+            chosen = [w.capitalize() if (mixed_bits >> 8 * i) & 255 < 102 else w
                       for i, w in enumerate(chosen)]
-            fold = rng.random() < 0.5
-        shuffle(rng, chosen)
-        descending = desc_ok and rng.random() < 0.5
+            fold = bits % 2 == 0
+            bits //= 2
         rule = ""
         if mixed:
-            rule = " " + rng.choice(_RULE_FOLD if fold else _RULE_ASCII)
-        direction = rng.choice(("in reverse alphabetical order (Z to A)",
-                                "in descending alphabetical order") if descending else
-                               ("in alphabetical order", "in ascending alphabetical order (A to Z)",
-                                "alphabetically"))
+            rule = " " + (_RULE_FOLD if fold else _RULE_ASCII)[bits % 2]
         listed = ", ".join(chosen)
-        question = rng.choice((
-            "Sort these words {d}: {w}.{r} Give the result as a comma-separated list.",
-            "Arrange the following words {d}.{r}\nWords: {w}",
-            "Put the words below {d}.{r}\n{w}",
-            "Here is a list of words: {w}. Sort them {d}.{r} Answer with a comma-separated list.",
-        )).format(d=direction, w=listed, r=rule)
-        lines: list[str] = []
+        question = _ASKS[ask](direction, listed, rule)
         if mixed and not fold:
-            lines.append("In ASCII order uppercase letters come before lowercase ones, so a "
-                         "capitalized word sorts before every lowercase word.")
+            lines = ["In ASCII order uppercase letters come before lowercase ones, so a "
+                     "capitalized word sorts before every lowercase word."]
         elif mixed:
-            lines.append("Compare the words letter by letter, ignoring case.")
+            lines = ["Compare the words letter by letter, ignoring case."]
         else:
-            lines.append("Compare the words letter by letter.")
-        ordered = _explain(chosen, fold, lines)
+            lines = ["Compare the words letter by letter."]
+        ordered = _explain(chosen, fold, lines, lower=not mixed)
         assert ordered == sorted(chosen, key=str.casefold if fold else None)
         if descending:
-            lines.append("Ascending: " + ", ".join(ordered) + ".")
+            lines.append(f"Ascending: {', '.join(ordered)}.")
             ordered = ordered[::-1]
             lines.append("Descending order is the ascending order reversed.")
         answer = ", ".join(ordered)

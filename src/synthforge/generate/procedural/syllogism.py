@@ -13,9 +13,16 @@ from __future__ import annotations
 
 import random
 from functools import lru_cache
-from itertools import product
+from itertools import permutations, product
 
-from synthforge.generate.procedural._logic_words import CATEGORIES, nonsense_term
+from synthforge.generate.procedural._logic_words import (
+    _CODAS,
+    _MIDDLES,
+    _ONSETS,
+    _REAL,
+    _VOWELS,
+    CATEGORIES,
+)
 from synthforge.generate.procedural.answers import parse_bool
 from synthforge.generate.procedural.base import Family, Task, family
 
@@ -268,9 +275,46 @@ _POOLS = {(n, both, imp, simple): _pools(n, both, imp, simple)
                                   (4, True, False))
           for imp in (False, True)}
 
-# by level: terms, real-term share, conclusion both ways round, varied wording
-LEVELS = {1: (3, 1.0, False, False), 2: (3, 0.9, False, False), 3: (3, 0.5, True, True),
-          4: (3, 0.15, True, True), 5: (4, 0.1, True, True)}
+# by level: terms, real-term share (%), conclusion both ways round, varied wording
+LEVELS = {1: (3, 100, False, False), 2: (3, 90, False, False), 3: (3, 50, True, True),
+          4: (3, 15, True, True), 5: (4, 10, True, True)}
+# the orders the premises may be listed in
+_ORDERS = {2: ((0, 1), (1, 0)), 3: tuple(permutations(range(3)))}
+# the wordings cut around their blanks: (before x, between x and y, after y)
+_CUT = {form: tuple((t.split("{x}")[0], *t.split("{x}")[1].split("{y}")) for t in texts)
+        for form, texts in _WORDINGS.items()}
+_NOTES = {imp: tuple(tuple(t.split("{terms}")) for t in texts)
+          for imp, texts in ((True, _IMPORT_YES), (False, _IMPORT_NO))}
+
+
+def _nonsense(rng: random.Random) -> str:
+    """`_logic_words.nonsense_term` from one draw (a made-up plural: `blorazes`)."""
+    while True:
+        bits, coda = divmod(rng.getrandbits(64), len(_CODAS))
+        bits, a = divmod(bits, len(_ONSETS))
+        bits, b = divmod(bits, len(_VOWELS))
+        bits, c = divmod(bits, len(_MIDDLES))
+        end = _CODAS[coda]
+        word = (_ONSETS[a] + _VOWELS[b] + _MIDDLES[c] + _VOWELS[bits % len(_VOWELS)] + end
+                + ("es" if end in ("x", "sh", "zz") else "s"))
+        if word not in _REAL:
+            return word
+
+
+@lru_cache(maxsize=4096)  # levels 1-4 have under 2,100 shapes each (about 2 KB apiece)
+def _worked(premises: tuple[Statement, ...], conclusion: Statement, n: int,
+            existential_import: bool) -> tuple[bool, str]:
+    """`explain` for this argument as a template: (valid, solution text with {0}... for the
+    premises' texts, then the conclusion's, then the terms). The argument's shapes are few,
+    so each is explained once and filled in per item."""
+    texts = [f"\x01{i}\x02" for i in range(len(premises))]
+    ctext = f"\x01{len(premises)}\x02"
+    terms = [f"\x01{len(premises) + 1 + i}\x02" for i in range(n)]
+    ok, lines = explain(list(premises), texts, conclusion, ctext, terms,
+                        "SMP" if n == 3 else "WXYZ", existential_import)
+    assert ok == valid(list(premises), conclusion, n, existential_import)
+    template = "\n".join(lines).replace("{", "{{").replace("}", "}}")
+    return ok, template.replace("\x01", "{").replace("\x02", "}")
 
 
 @family("syllogism")
@@ -283,46 +327,60 @@ class Syllogism(Family):
 
     def make(self, rng: random.Random, level: int) -> Task:
         n, real, both_ways, varied = LEVELS[level]
-        want_valid = rng.random() < 0.5
-        existential_import = rng.random() < 0.5
-        valid_pool, invalid_pool = _POOLS[n, both_ways, existential_import, level == 1]
-        premises_t, conclusion = rng.choice(valid_pool if want_valid else invalid_pool)
-        premises = list(premises_t)
+        # the argument and its wording from one draw
+        bits, u = divmod(rng.getrandbits(64), 4)
+        want_valid, existential_import = u < 2, u % 2 == 1
+        pool = _POOLS[n, both_ways, existential_import, level == 1][0 if want_valid else 1]
+        bits, i = divmod(bits, len(pool))
+        premises_t, conclusion = pool[i]
         if level >= 2:
-            rng.shuffle(premises)
+            orders = _ORDERS[len(premises_t)]
+            bits, i = divmod(bits, len(orders))
+            premises_t = tuple(premises_t[j] for j in orders[i])
+        texts = []
+        for form, x, y in premises_t:
+            cuts = _CUT[form]
+            bits, i = divmod(bits, 6)
+            head, mid, tail = cuts[i % len(cuts)] if varied else cuts[0]
+            texts.append((head, x, mid, y, tail))
+        cuts = _CUT[conclusion[0]]
+        bits, i = divmod(bits, 6)
+        head, mid, tail = cuts[i % len(cuts)] if varied else cuts[0]
+        bits, note = divmod(bits, 2)
+        bits, style = divmod(bits, 3)
+        ask = _ASK[bits % len(_ASK)]
+        # the terms: real categories or made-up words, all different
         terms: list[str] = []
+        more = rng.getrandbits(64)
+        used = 0
         while len(terms) < n:
-            term = rng.choice(CATEGORIES) if rng.random() < real else nonsense_term(rng)
+            if used == 3:  # 3 terms use under 43 bits of a draw
+                more, used = rng.getrandbits(64), 0
+            used += 1
+            more, u = divmod(more, 100)
+            more, i = divmod(more, len(CATEGORIES))
+            term = CATEGORIES[i] if u < real else _nonsense(rng)
             if term not in terms:
                 terms.append(term)
-
-        def say(s: tuple[str, int, int]) -> str:
-            options = _WORDINGS[s[0]] if varied else _WORDINGS[s[0]][:1]
-            text = rng.choice(options).format(x=terms[s[1]], y=terms[s[2]])
-            return text[0].upper() + text[1:]
-
-        texts = [say(p) for p in premises]
-        ctext = say(conclusion)
-        listed = ", ".join(terms[:-1]) + " and " + terms[-1]
-        note = rng.choice(_IMPORT_YES if existential_import else _IMPORT_NO).format(terms=listed)
-        style = rng.randrange(3)
+        texts = [f"{h}{terms[x]}{m}{terms[y]}{t}" for h, x, m, y, t in texts]
+        ctext = f"{head}{terms[conclusion[1]]}{mid}{terms[conclusion[2]]}{tail}"
+        cut = _NOTES[existential_import][note]  # (the note) or (before, after) the terms
+        note_text = f"{cut[0]}{', '.join(terms[:-1])} and {terms[-1]}{cut[1]}" if len(
+            cut) == 2 else cut[0]
         if style == 0:
-            body = "".join(f"Premise {i + 1}: {t}\n" for i, t in enumerate(texts))
+            body = "".join([f"Premise {i + 1}: {t}\n" for i, t in enumerate(texts)])
             body += f"Conclusion: {ctext}"
         elif style == 1:
-            body = ("Suppose that " + "; ".join(t[0].lower() + t[1:-1] for t in texts)
+            body = ("Suppose that " + "; ".join([t[0].lower() + t[1:-1] for t in texts])
                     + f". Can we conclude that {ctext[0].lower()}{ctext[1:-1]}?")
         else:
             body = ("Consider the argument:\n" + "\n".join(texts)
                     + f"\nTherefore, {ctext[0].lower()}{ctext[1:]}")
-        question = f"{body}\n{note}\n{rng.choice(_ASK)}"
-        letters = "SMP" if n == 3 else "WXYZ"
-        ok, lines = explain(premises, texts, conclusion, ctext, terms, letters,
-                            existential_import)
-        assert ok == valid(premises, conclusion, n, existential_import)
-        return Task(question, "yes" if ok else "no", "\n".join(lines),
+        question = f"{body}\n{note_text}\n{ask}"
+        ok, template = _worked(premises_t, conclusion, n, existential_import)
+        return Task(question, "yes" if ok else "no", template.format(*texts, ctext, *terms),
                     {"valid": ok, "existential_import": existential_import, "terms": terms,
-                     "premises": [list(p) for p in premises], "conclusion": list(conclusion)})
+                     "premises": [list(p) for p in premises_t], "conclusion": list(conclusion)})
 
     @classmethod
     def score(cls, answer: str, task: Task) -> float:
