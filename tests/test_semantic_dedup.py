@@ -563,3 +563,9 @@ def _journal(path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The record indices, number keys and vectors in a journal (its chunks follow batches)."""
     chunks = list(sd._unpack(path.read_bytes()))
     return tuple(np.concatenate([c[k] for c in chunks]) for k in (1, 2, 0))
+
+
+def test_a_model_folder_that_is_not_there_is_a_config_error(tmp_path):
+    with pytest.raises(ValueError, match=re.escape(f"model folder not found: {tmp_path}/gone")):
+        SemanticDedupConfig(model=str(tmp_path / "gone"))
+    assert SemanticDedupConfig(model="sentence-transformers/all-MiniLM-L6-v2").model

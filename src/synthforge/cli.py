@@ -277,7 +277,7 @@ def _params(entry: registry.Entry) -> list[dict[str, Any]]:
         return []
     out = []
     for name, field in entry.config.model_fields.items():
-        out.append({"name": name, "required": field.is_required(),
+        out.append({"name": field.alias or name, "required": field.is_required(),
                     "description": field.description or ""})
     return out
 

@@ -81,7 +81,32 @@ def curate(
         result = run_recipe(recipe, out, new=new, overwrite=overwrite, workers=workers,
                             batch_size=batch_size, on_progress=view, echo=_echo(quiet))
     _curate_summary(result, source, quiet, recipe_out)
+    if result.stop_reason is not None and _checks_overlap(parsed):
+        _curate_contamination(result)
     return 130 if result.stop_reason is None else 0
+
+
+OVERLAP_STEPS = frozenset({"decontaminate", "source_copy"})
+
+
+def _checks_overlap(steps: list[Any]) -> bool:
+    """Whether a step looks for evaluation items or source documents (then a report is due)."""
+    return any(isinstance(s, dict) and OVERLAP_STEPS & s.keys() for s in steps)
+
+
+def _curate_contamination(result: Any) -> None:
+    """Write OUT/contamination.json: which eval items (and sources) were hit, by which rows."""
+    import orjson
+
+    from synthforge.curate.decontam import write_contamination_report
+
+    path = write_contamination_report(result)
+    report = orjson.loads(path.read_bytes())
+    parts = [f"{report[k]['items_hit']:,} {what} hit by {report[k]['records']:,} rows"
+             for k, what in (("contamination", "eval items"), ("source_copy", "sources"))
+             if report[k]["records"]]
+    out_console.print(f"contamination  {path}  ({'; '.join(parts) or 'nothing hit'})",
+                      soft_wrap=True)
 
 
 def _curate_source(file: Path) -> Path:

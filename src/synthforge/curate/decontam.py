@@ -51,6 +51,12 @@ from pydantic_core import PydanticCustomError
 
 from synthforge import registry
 from synthforge.atomic import write_atomic
+from synthforge.curate.embed import (
+    DEFAULT_MODEL,
+    Embedder,
+    ModelName,
+    check_extras,
+)
 from synthforge.curate.evalsets import LayoutName, guess_layout, read_items, resolve, strings
 from synthforge.curate.ngram_index import MAX_N, NgramIndex, Overlap
 from synthforge.record import Record
@@ -86,11 +92,18 @@ class EvalSet(StrictModel):
 class Paraphrase(StrictModel):
     """Nearest-neighbour check on sentence embeddings (needs synthforge.curate.embed)."""
 
-    model: str = Field("all-MiniLM-L6-v2", description="Sentence-embedding model.")
+    model: ModelName = Field(DEFAULT_MODEL, description="Sentence-embedding model: a local "
+                             "folder, all-MiniLM-L6-v2 (bundled offline), or a hub name.")
     threshold: float = Field(0.9, gt=0, le=1, description="Reject at this cosine similarity.")
-    batch_size: int = Field(64, gt=0)
-    device: str | None = None
-    cache_dir: str | None = None
+    batch_size: int = Field(64, gt=0, description="Texts per model call.")
+    device: str | None = Field(None, description="torch device (default: cuda if available).")
+    cache_dir: str | None = Field(None, description="Folder of an embedding cache shared by "
+                                  "runs (relative to the recipe).")
+
+    @model_validator(mode="after")
+    def _installed(self) -> Paraphrase:
+        check_extras("the paraphrase check", ("torch", "sentence_transformers"))
+        return self
 
 
 class _OverlapConfig(StepConfig):
@@ -261,7 +274,8 @@ class Decontaminate(_OverlapCheck):
                         texts.append(text)
         self.index.build()
         self._paraphrase = _ParaphraseCheck(config.paraphrase, self.index, texts,
-                                            config.min_words) if config.paraphrase else None
+                                            config.min_words, ctx.base_dir) \
+            if config.paraphrase else None
         if self._paraphrase is not None:
             self.cpu_bound = False  # the model keeps its own threads (and maybe a GPU)
 
@@ -287,16 +301,15 @@ class _ParaphraseCheck:
     """Nearest eval text by embedding; reject at a cosine similarity >= threshold."""
 
     def __init__(self, config: Paraphrase, index: NgramIndex, texts: list[str],
-                 min_words: int):
-        try:
-            from synthforge.curate.embed import Embedder
-        except ImportError as exc:
-            raise ImportError("the paraphrase check needs sentence embeddings: pip install "
-                              f"'synthforge[embed]' ({exc})") from exc
+                 min_words: int, base_dir: Path):
         self.config = config
         self.units = index.units
         self.min_words = min_words
-        self.embedder = Embedder(config.model, cache_dir=config.cache_dir,
+        cache_dir = None
+        if config.cache_dir:
+            cache_dir = Path(config.cache_dir).expanduser()
+            cache_dir = cache_dir if cache_dir.is_absolute() else base_dir / cache_dir
+        self.embedder = Embedder(config.model, cache_dir=cache_dir,
                                  batch_size=config.batch_size, device=config.device)
         keep = [u for u, t in enumerate(texts) if len(t.split()) >= min_words]
         self.unit_ids = np.asarray(keep, dtype=np.int64)

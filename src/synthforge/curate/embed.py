@@ -26,16 +26,19 @@ faiss); they are imported only when a model is first needed.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
 import xxhash
+from pydantic import AfterValidator
+from pydantic_core import PydanticCustomError
 
 from synthforge.errors import UserError
 
@@ -64,6 +67,46 @@ def require(module: str, what: str = "embeddings") -> ModuleType:
     except ImportError as exc:
         raise MissingExtra(f"{what} need the {module.split('.')[0]} package, which is not "
                            f"installed: {INSTALL}") from exc
+
+
+def missing_extras(modules: Sequence[str] = ("torch", "sentence_transformers", "faiss")
+                   ) -> list[str]:
+    """The modules of the `embed` extra that are not installed (nothing is imported)."""
+    return [m for m in modules if not _installed(m)]
+
+
+def _installed(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):  # ValueError: in sys.modules with no spec (or None)
+        return False
+
+
+def check_extras(what: str, modules: Sequence[str] = ("torch", "sentence_transformers",
+                                                    "faiss")) -> None:
+    """Raise a validation error naming the extra when a module of it is not installed."""
+    missing = missing_extras(modules)
+    if missing:
+        raise PydanticCustomError("missing_extra", "{what} needs {missing}, which is not "
+                                  "installed: {install}",
+                                  {"what": what, "missing": ", ".join(missing),
+                                   "install": INSTALL})
+
+
+def _model_name(name: str) -> str:
+    """A model name, refused when it is a path (absolute, `./`, `../`, `~`) to no folder."""
+    if name.startswith(("/", "./", "../", "~")):
+        path = Path(name).expanduser()
+        if not path.is_dir():
+            raise PydanticCustomError(
+                "model_not_found", "model folder not found: {path} (give a folder holding a "
+                "sentence-transformers model, or a model name such as all-MiniLM-L6-v2)",
+                {"path": name})
+    return name
+
+
+ModelName = Annotated[str, AfterValidator(_model_name)]
+"""A sentence-transformers model in a config: a local folder (it must exist) or a name."""
 
 
 def resolve_model(name: str) -> str:

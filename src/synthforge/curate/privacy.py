@@ -68,34 +68,44 @@ one, and its default loads a spaCy model; none is loaded here, and nothing is do
 Each recognizer runs only on text that holds its trigger (an `@` for e-mail, seven digits
 for phones, ...). Needs the optional extra: `pip install 'synthforge[pii]'`; API_KEY and
 SECRET alone need nothing.
+
+This module holds the step, its config, allowed values and field paths; findings, merging,
+masks and the scanner are in curate/pii_scan.py, the presidio detectors in
+curate/pii_presidio.py, the secret rules in curate/secrets.py.
 """
 
 from __future__ import annotations
 
-import functools
 import importlib.util
 import ipaddress
 import re
-import sys
-import threading
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
-from typing import Any, ClassVar, Literal, NamedTuple
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from synthforge.curate.secrets import API_KEY, SECRET, find_secrets, has_digit
+from synthforge.curate.pii_presidio import INSTALL, presidio_detectors, presidio_installed
+from synthforge.curate.pii_scan import (
+    ENTITIES,
+    PRESIDIO_ENTITIES,
+    Entity,
+    Finding,
+    Scanner,
+    mask,
+    merge,
+    redact,
+    secret_detector,
+)
+from synthforge.curate.secrets import API_KEY, SECRET
 from synthforge.record import Record
 from synthforge.registry import register
 from synthforge.stage import Check, Context, StepConfig
 
-Entity = Literal["EMAIL", "PHONE", "CREDIT_CARD", "IBAN", "SSN", "IP_ADDRESS", "URL", "CRYPTO",
-                 "API_KEY", "SECRET"]
-ENTITIES: tuple[str, ...] = Entity.__args__  # type: ignore[attr-defined]
-PRESIDIO_ENTITIES = frozenset(ENTITIES) - {API_KEY, SECRET}
+__all__ = ["ENTITIES", "Finding", "Pii", "PiiConfig", "Scanner", "mask", "merge", "parse_path",
+           "redact"]
+
 DEFAULT_REGIONS = ("US", "GB", "IN", "AU")  # English-speaking; US covers all of +1
-INSTALL = "the pii step needs presidio-analyzer: pip install 'synthforge[pii]'"
 
 
 class PiiConfig(StepConfig):
@@ -161,412 +171,20 @@ class PiiConfig(StepConfig):
 
     @model_validator(mode="after")
     def _installed(self) -> PiiConfig:
-        if PRESIDIO_ENTITIES & set(self.entities) and not _presidio_installed():
+        if PRESIDIO_ENTITIES & set(self.entities) and not presidio_installed():
             raise PydanticCustomError("missing_extra", INSTALL)
         return self
 
 
-# ---- findings -----------------------------------------------------------------------------
 
-class Finding(NamedTuple):
-    """One detected span, `text[start:end]`; `shown`: characters a mask may keep (-1: default)."""
-
-    entity: str
-    start: int
-    end: int
-    score: float
-    kind: str = ""
-    shown: int = -1
-
-
-def merge(findings: Sequence[Finding]) -> list[Finding]:
-    """Overlapping findings become one span (their union) named by the strongest finding
-    (score, then length); adjacent findings stay apart."""
-    groups: list[list[Finding]] = []
-    end = -1
-    for f in sorted(findings, key=lambda f: (f.start, -f.end)):
-        if groups and f.start < end:
-            groups[-1].append(f)
-            end = max(end, f.end)
-        else:
-            groups.append([f])
-            end = f.end
-    return [_union(g) for g in groups]
-
-
-def _union(group: list[Finding]) -> Finding:
-    best = max(group, key=lambda f: (f.score, f.end - f.start))
-    start, end = group[0].start, max(f.end for f in group)
-    shown = best.shown if best.start == start else -1
-    return best._replace(start=start, end=end, shown=shown)
-
-
-def redact(text: str, findings: Sequence[Finding]) -> str:
-    """`text` with each (merged, sorted) finding replaced by its placeholder, e.g. `[EMAIL]`."""
-    parts: list[str] = []
-    pos = 0
-    for f in findings:
-        parts += (text[pos:f.start], f"[{f.entity}]")
-        pos = f.end
-    parts.append(text[pos:])
-    return "".join(parts)
-
-
-_ALNUM = re.compile(r"[A-Za-z0-9]")
-_NO_HINT = frozenset({"SSN", SECRET})
-
-
-def mask(entity: str, value: str, shown: int = -1) -> str:
-    """The value with its content hidden: `j***@gmail.com`, `4111 **** ****`, `sk-proj-***`."""
-    if entity == "EMAIL":
-        local, _, domain = value.rpartition("@")
-        return f"{local[:1]}***@{domain}"
-    if shown >= 0 or entity == API_KEY:
-        return value[:max(shown, 0)] + "***"
-    keep = 0 if entity in _NO_HINT else min(4, len(value) // 4)
-    rest = _ALNUM.sub("*", value[keep:keep + 20])
-    return value[:keep] + rest + ("..." if len(value) > keep + 20 else "")
-
-
-# ---- detectors ----------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Detector:
-    """Finds one kind of span. `find` runs only on text that passes `trigger`, a cheap test,
-    and that holds a digit if `digits`. A `last` detector runs after the others, on the text
-    with their findings blanked out (libphonenumber is slow on every run of digits it sees:
-    card numbers, IBANs and SSNs are no phone numbers)."""
-
-    trigger: Callable[[str], object]
-    find: Callable[[str], list[Finding]]
-    digits: bool = False
-    last: bool = False
-
-
-_PASSES = 4
-
-
-class Scanner:
-    """All detectors of a config, with thresholds and the allow-list applied."""
-
-    def __init__(self, detectors: Sequence[Detector], threshold: float,
-                 allowed: Callable[[str, str], bool]):
-        self._detectors = tuple(sorted(detectors, key=lambda d: d.last))
-        self._threshold = threshold
-        self._allowed = allowed
-
-    @classmethod
-    def from_config(cls, config: PiiConfig) -> Scanner:
-        wanted = set(config.entities)
-        detectors = _presidio_detectors(wanted, config.regions) if wanted & PRESIDIO_ENTITIES \
-            else []
-        if wanted & {API_KEY, SECRET}:
-            detectors.append(_secret_detector(wanted, config.high_entropy))
-        return cls(detectors, config.score_threshold, _allow_test(config))
-
-    def scan(self, text: str) -> list[Finding]:
-        """The findings in `text`, merged where they overlap, in order."""
-        return merge(self.detect(text))
-
-    def redact(self, text: str) -> tuple[str, list[tuple[Finding, str]]]:
-        """`text` with every finding replaced by its placeholder, and the findings with their
-        values. Scanned again until nothing is found: a span may stand apart only once its
-        neighbour is replaced ("8.8.8.81Boat..." shows an IP address after the Bitcoin one)."""
-        found: list[tuple[Finding, str]] = []
-        for _ in range(_PASSES):
-            spans = self.scan(text)
-            if not spans:
-                break
-            found += [(f, text[f.start:f.end]) for f in spans]
-            text = redact(text, spans)
-        return text, found
-
-    def detect(self, text: str) -> list[Finding]:
-        """Every detector's findings (they may overlap), thresholds and allow-list applied."""
-        found: list[Finding] = []
-        digits: bool | None = None
-        threshold, allowed = self._threshold, self._allowed
-        blanked: str | None = None  # what the `last` detectors see
-        for d in self._detectors:
-            if d.digits:
-                digits = has_digit(text) if digits is None else digits
-                if not digits:
-                    continue
-            subject = text
-            if d.last:
-                if blanked is None:
-                    blanked = _blank(text, [f for f in found if f.score >= threshold])
-                subject = blanked
-            if d.trigger(subject):
-                found += d.find(subject)
-        return _unshadowed([f for f in found if f.score >= threshold
-                            and not allowed(f.entity, text[f.start:f.end])])
-
-
-def _blank(text: str, findings: Sequence[Finding]) -> str:
-    """`text` with the findings' spans replaced by spaces (offsets unchanged)."""
-    if not findings:
-        return text
-    chars = list(text)
-    for f in findings:
-        chars[f.start:f.end] = " " * (f.end - f.start)
-    return "".join(chars)
-
-
-_WEAK = frozenset({"entropy", "credential"})
-
-
-def _unshadowed(findings: list[Finding]) -> list[Finding]:
-    """Drops weak secret findings (high entropy, credential values) that overlap a finding of
-    a specific detector: a Bitcoin address or an `sk-...` key is better named as such."""
-    strong = [f for f in findings if f.kind not in _WEAK]
-    if len(strong) == len(findings) or not strong:
-        return findings
-    return [f for f in findings if f.kind not in _WEAK
-            or not any(s.start < f.end and f.start < s.end for s in strong)]
-
-
-def _secret_detector(wanted: set[str], entropy: bool) -> Detector:
-    def find(text: str) -> list[Finding]:
-        return [Finding(s.entity, s.start, s.end, s.score, s.kind, s.shown)
-                for s in find_secrets(text, entropy=entropy) if s.entity in wanted]
-
-    return Detector(lambda text: len(text) >= 8, find)
-
-
-# ---- presidio -----------------------------------------------------------------------------
-
-_HIDDEN_WHILE_IMPORTING = ("torch", "transformers")
-_import_lock = threading.Lock()
-
-
-def _presidio_installed() -> bool:
-    return "presidio_analyzer" in sys.modules or \
-        importlib.util.find_spec("presidio_analyzer") is not None
-
-
-@functools.cache
-def _presidio() -> Any:
-    """presidio's predefined recognizers, imported without torch and transformers.
-
-    presidio_analyzer's package imports all of its NLP engines, and through them torch and
-    transformers when they are installed (10-30 s); pattern recognizers need neither. While
-    it is imported the two are hidden, unless already loaded (presidio and thinc import them
-    in try/except ImportError and go on without). No spaCy model is loaded: only an
-    AnalyzerEngine's default NLP engine would load one, and none is built here.
-    """
-    with _import_lock:
-        hidden = [m for m in _HIDDEN_WHILE_IMPORTING if m not in sys.modules]
-        for name in hidden:
-            sys.modules[name] = None  # type: ignore[assignment]
-        try:
-            from presidio_analyzer import predefined_recognizers
-        except ImportError as exc:
-            raise ImportError(INSTALL) from exc
-        finally:
-            for name in hidden:
-                if sys.modules.get(name, 0) is None:
-                    del sys.modules[name]
-    return predefined_recognizers
-
-
-def _presidio_detectors(wanted: set[str], regions: Sequence[str]) -> list[Detector]:
-    builders: dict[str, Callable[[], list[Detector]]] = {
-        "EMAIL": _email, "PHONE": functools.partial(_phone, tuple(regions)),
-        "CREDIT_CARD": _credit_card, "IBAN": _iban, "SSN": _ssn, "IP_ADDRESS": _ip,
-        "URL": _url, "CRYPTO": _crypto}
-    return [d for entity in ENTITIES if entity in wanted & builders.keys()
-            for d in builders[entity]()]
-
-
-def _email() -> list[Detector]:
-    email = _presidio().EmailRecognizer()
-    email.validate_result = _public_domain
-    _public_domain("x@example.com")  # load the suffix list now, not on the first e-mail
-    return [_wrap("EMAIL", email, lambda text: "@" in text, digits=False)]
-
-
-PHONE_CONTEXT = ["phone", "telephone", "tel", "cell", "cellphone", "mobile", "call", "dial",
-                 "fax", "whatsapp", "contact"]  # presidio's, less "number" ("order number")
-_NANP = (r"(?<![\w+.\-])(?:(?:\+?1|001)[\-. ]?)?(?:\(\d{3}\) ?|\d{3}[\-. ])\d{3}[\-. ]\d{4}"
-         r"(?: ?(?:x|ext\.?) ?\d{1,5})?(?![\w.\-]\d)\b")
-
-
-def _phone(regions: tuple[str, ...]) -> list[Detector]:
-    """libphonenumber's valid numbers, and +1 numbers written as such even when unassigned
-    (Faker's, and most made-up ones: a phone number's shape says what it is)."""
-    pr = _presidio()
-    trigger = _search(r"\d(?:[\s().\-/]{0,3}\d){6}")
-    valid = pr.PhoneRecognizer(context=PHONE_CONTEXT, supported_regions=regions, leniency=2)
-    shaped = _pattern_recognizer("PHONE_NUMBER", "NANP formatted", _NANP, 0.4, PHONE_CONTEXT)
-    return [_wrap("PHONE", valid, trigger, adjust=_phone_span, last=True),
-            _wrap("PHONE", shaped, trigger, last=True)]
-
-
-def _credit_card() -> list[Detector]:
-    pr = _presidio()
-    more = [_pattern("Mastercard 2-series", r"\b2(?:22[1-9]|2[3-9]\d|[3-6]\d\d|7[01]\d|720)"
-                     r"[- ]?\d{4}[- ]?\d{4}[- ]?\d{4}\b", 0.3),
-            _pattern("19 digits", r"\b(?:4\d{3}|5\d{3}|6\d{3})(?:[- ]?\d{4}){3}[- ]?\d{3}\b",
-                     0.3)]
-    cards = pr.CreditCardRecognizer(patterns=[*pr.CreditCardRecognizer.PATTERNS, *more])
-    return [_wrap("CREDIT_CARD", cards, _search(r"\d(?:[ -]?\d){12}"))]
-
-
-def _iban() -> list[Detector]:
-    return [_wrap("IBAN", _presidio().IbanRecognizer(), _search(r"[A-Z]{2}\d\d"))]
-
-
-def _ssn() -> list[Detector]:
-    ssn = _presidio().UsSsnRecognizer()
-    ssn.invalidate_result = functools.partial(_invalid_ssn, ssn.invalidate_result)
-    return [_wrap("SSN", ssn, _search(r"\d(?:[- .]?\d){8}"))]
-
-
-def _ip() -> list[Detector]:
-    return [_wrap("IP_ADDRESS", _presidio().IpRecognizer(), _ip_trigger, adjust=_ip_span)]
-
-
-def _url() -> list[Detector]:
-    pr = _presidio()
-    base = pr.UrlRecognizer.BASE_URL_REGEX
-    patterns = [
-        _pattern("Standard Url", r"(?i)(?<![\w.@/-])https?://" + base + r"(?![\w-])", 0.6),
-        _pattern("Non schema URL", r"(?i)(?<![\w.@/:-])" + base + r"(?![\w-])", 0.5),
-        _pattern("Any host with a scheme", r"(?i)(?<![\w.@/-])https?://(?:[a-z0-9](?:[a-z0-9-]*"
-                 r"[a-z0-9])?\.)+[a-z]{2,63}(?::\d{1,5})?(?:/[^\s()<>\"']*)?(?![\w-])", 0.6)]
-    return [_wrap("URL", pr.UrlRecognizer(patterns=patterns), _search(r"\.[A-Za-z]{2}"),
-                  digits=False, adjust=_url_span)]
-
-
-def _crypto() -> list[Detector]:
-    return [_wrap("CRYPTO", _presidio().CryptoRecognizer(),
-                  _search(r"[13][1-9A-HJ-NP-Za-km-z]{25}|bc1[0-9a-z]{25}"))]
-
-
-def _pattern(name: str, regex: str, score: float) -> Any:
-    from presidio_analyzer import Pattern  # already imported by _presidio()
-
-    return Pattern(name, regex, score)
-
-
-def _pattern_recognizer(entity: str, name: str, regex: str, score: float,
-                        context: list[str]) -> Any:
-    from presidio_analyzer import PatternRecognizer
-
-    return PatternRecognizer(entity, name=name, patterns=[_pattern(name, regex, score)],
-                             context=context)
-
-
-def _search(regex: str) -> Callable[[str], object]:
-    return re.compile(regex).search
-
-
-Adjust = Callable[[str, int, int, float], tuple[int, int, float] | None]
-"""(text, start, end, score) -> the span and score to keep, or None to drop it."""
-
-
-def _wrap(entity: str, recognizer: Any, trigger: Callable[[str], object], *,
-          digits: bool = True, adjust: Adjust | None = None, last: bool = False) -> Detector:
-    labels = list(recognizer.supported_entities)
-    context = frozenset(w.strip().lower() for w in recognizer.context or ())
-
-    def find(text: str) -> list[Finding]:
-        out = []
-        for r in recognizer.analyze(text, labels, None):
-            kept = (r.start, r.end, r.score) if adjust is None else \
-                adjust(text, r.start, r.end, r.score)
-            if kept is not None:
-                start, end, score = kept
-                out.append(Finding(entity, start, end, _with_context(text, start, score, context)))
-        return out
-
-    return Detector(trigger, find, digits, last)
-
-
-_IPV4 = re.compile(r"\d\.\d{1,3}\.\d{1,3}\.\d").search
-_IPV6 = re.compile(r"[\dA-Fa-f]:[\dA-Fa-f]{0,4}:").search
-
-
-def _ip_trigger(text: str) -> bool:
-    return ("." in text and _IPV4(text) is not None) or (
-        text.count(":") >= 2 and _IPV6(text) is not None)
-
-
-_WORD = re.compile(r"[a-z]+")
-
-
-def _with_context(text: str, start: int, score: float, context: frozenset[str]) -> float:
-    """presidio's context boost: +0.35 (at least 0.4) with a context word in the 5 words before."""
-    if score >= 1.0 or not context:
-        return score
-    words = _WORD.findall(text[max(0, start - 60):start].lower())[-5:]
-    if any(w in context or w.rstrip("s") in context for w in words):
-        return min(1.0, max(score + 0.35, 0.4))
-    return score
-
-
-@functools.cache
-def _domains() -> Any:
-    import tldextract
-
-    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)  # bundled list, offline
-
-
-def _public_domain(value: str) -> bool:
-    """E-mail validation: the domain ends in a known public suffix (offline)."""
-    return _domains()(value.rpartition("@")[2]).fqdn != ""
-
-
-def _invalid_ssn(presidio_check: Callable[[str], bool | None], value: str) -> bool:
-    digits = "".join(c for c in value if c.isdigit())
-    return bool(presidio_check(value)) or digits[:1] == "9"
-
-
-_LONGER_NUMBER_AFTER = re.compile(r"\.\d")
-_LONGER_NUMBER_BEFORE = re.compile(r"\d\.$")
-_VERSION_BEFORE = re.compile(r"(?i)(?:\bv|\bversion|\bver|\brelease|\bbuild|\brev)\.?\s*$")
-
-
-_DECIMAL = re.compile(r"\d+[.,]\d+")
-
-
-def _phone_span(text: str, start: int, end: int, score: float
-                ) -> tuple[int, int, float] | None:
-    """A decimal number is no phone number (India's numbering accepts "67.62804511"); a bare
-    run of digits is weak evidence of one: it needs a context word."""
-    value = text[start:end]
-    if _DECIMAL.fullmatch(value):
-        return None
-    return start, end, (0.3 if value.isdigit() else score)
-
-
-def _ip_span(text: str, start: int, end: int, score: float) -> tuple[int, int, float] | None:
-    value = text[start:end]
-    if ":" in value and "." not in value:
-        return (start, end, score) if sum(1 for g in value.split(":") if g) >= 3 else None
-    before = text[max(0, start - 12):start]
-    if _LONGER_NUMBER_AFTER.match(text, end) or _LONGER_NUMBER_BEFORE.search(before) \
-            or _VERSION_BEFORE.search(before):
-        return None
-    return start, end, score
-
-
-WEB_TLDS = frozenset((
-    "com", "org", "net", "edu", "gov", "mil", "int", "io", "co", "ai", "app", "dev", "info",
-    "biz", "me", "tv", "ly", "gg", "xyz", "online", "site", "shop", "us", "uk", "ca", "au", "nz",
-    "ie", "de", "fr", "es", "it", "nl", "be", "ch", "at", "se", "no", "dk", "fi", "pl", "pt",
-    "gr", "cz", "ru", "ua", "jp", "cn", "kr", "in", "br", "mx", "ar", "za", "eu"))
-_TRAILING = ".,;:!?'\""
-
-
-def _url_span(text: str, start: int, end: int, score: float) -> tuple[int, int, float] | None:
-    end -= len(text[start:end]) - len(text[start:end].rstrip(_TRAILING))
-    value = text[start:end].lower()
-    if value.startswith(("http://", "https://", "www.")) or "/" in value \
-            or value.rsplit(".", 1)[-1] in WEB_TLDS:
-        return start, end, score
-    return None
+def build_scanner(config: PiiConfig) -> Scanner:
+    """The detectors a config asks for, with its threshold and allow-list."""
+    wanted = set(config.entities)
+    detectors = presidio_detectors(wanted, config.regions) if wanted & PRESIDIO_ENTITIES \
+        else []
+    if wanted & {API_KEY, SECRET}:
+        detectors.append(secret_detector(wanted, config.high_entropy))
+    return Scanner(detectors, config.score_threshold, _allow_test(config))
 
 
 # ---- allowed values -----------------------------------------------------------------------
@@ -699,7 +317,7 @@ class Pii(Check):
 
     def __init__(self, config: PiiConfig, ctx: Context, name: str):
         super().__init__(config, ctx, name)
-        self.scanner = Scanner.from_config(config)
+        self.scanner = build_scanner(config)
         self._paths = None if config.fields is None else [parse_path(p) for p in config.fields]
 
     def __reduce__(self) -> tuple[Any, ...]:  # recognizers and closures: rebuild them

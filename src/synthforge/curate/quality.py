@@ -16,11 +16,13 @@ Rules run in this order and the first that fails gives the reason:
 
 - `degenerate`: a blank prompt or response, no letter or digit, one word or character
   repeated, a placeholder (`N/A`, `<nooutput>`, `TODO`, a `{{variable}}` left in, a
-  prompt template run on into: `6. Instruction:`) -> `empty`, `degenerate`, `placeholder`;
+  prompt template run on into: `6. Instruction:`) -> `empty`, `degenerate`, `placeholder`
+  (`curate.degenerate`);
 - `truncation`: `finish_reason: length` in meta, an unclosed code fence, brackets left open
-  in fenced code, prose that stops mid-sentence -> `truncated`;
+  in fenced code, prose that stops mid-sentence -> `truncated` (`curate.truncation`);
 - `refusal`: refusal phrases near the start ("I can't help with that"), AI-identity and
-  knowledge-cutoff phrases anywhere -> `refusal`, `ai_identity`, `knowledge_cutoff`;
+  knowledge-cutoff phrases anywhere -> `refusal`, `ai_identity`, `knowledge_cutoff`
+  (`curate.refusals`);
 - `repetition`: Gopher's rules adapted to short texts (`curate.repetition`) -> `repetition`;
 - `restates_question`: ROUGE-L F of response and prompt at least `threshold`, and no
   content word the prompt does not already have -> `restates_question`;
@@ -39,14 +41,14 @@ answers (at least 50 words, 5 sentences) are not defaults; `length` can set such
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Annotated, Any, ClassVar
 
 from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 from pydantic_core import PydanticCustomError
 
+from synthforge.curate.degenerate import bare, clip, form, leftover, template_var
 from synthforge.curate.novelty import (
     MESSAGES,
     MISSING,
@@ -55,16 +57,21 @@ from synthforge.curate.novelty import (
     rouge_l,
     rouge_tokens,
 )
+from synthforge.curate.refusals import AI_IDENTITY, KNOWLEDGE_CUTOFF, REFUSALS, boilerplate
 from synthforge.curate.repetition import (
     GOPHER_DUP_NGRAMS,
     GOPHER_TOP_NGRAMS,
     RepetitionLimits,
     repetition,
 )
+from synthforge.curate.truncation import FENCE, cut_by_teacher, mid_sentence, unclosed_in_code
 from synthforge.record import Record
 from synthforge.registry import register
 from synthforge.stage import Check, Context, StepConfig, StrictModel
-from synthforge.validate.boilerplate import BOILERPLATE, PhraseMatcher
+from synthforge.validate.boilerplate import PhraseMatcher
+
+__all__ = ["Quality", "QualityConfig", "boilerplate", "conventional_question",
+           "conventional_response"]
 
 RESPONSE_FIELDS = ("response", "output", "answer", "completion")
 
@@ -338,21 +345,10 @@ def _tests(config: QualityConfig) -> list[Test]:
     return [make(rule) for rule, make in makers if rule.enabled]
 
 
-# ---- degenerate -------------------------------------------------------------------------
-
-_ALNUM = re.compile(r"[^\W_]")
-_EDGES = re.compile(r"^[\W_]+|[\W_]+$")
-_NO_OUTPUT_TAG = re.compile(r"<\s*no\s*(?:output|input)\s*>|<\s*no\s*output\b", re.I)
-_NA_FIRST = re.compile(r"\W*n/a\b", re.I)
-_LEAKED = re.compile(r"^[ \t]*(?:\d+\.[ \t]*|#+[ \t]*)?Instruction[ \t]*:", re.M | re.I)
-"""A prompt template the generator ran on into (after the first line: `6. Instruction:`)."""
-_TEMPLATE_VAR = re.compile(r"\{\{\s*[^{}\n]{1,60}?\s*\}\}")
-_CODE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^[ \t]{0,3}\1[ \t]*$|\Z)|`[^`\n]+`",
-                   re.M | re.S)
-
+# ---- rules ----------------------------------------------------------------------------------
 
 def _degenerate(rule: DegenerateRule) -> Test:
-    placeholders = {_bare(p) for p in rule.placeholders}
+    placeholders = {bare(p) for p in rule.placeholders}
     repeats, template_vars = rule.min_repeats, rule.template_vars
     skip = re.compile(rule.skip_prompts).search if rule.skip_prompts else None
 
@@ -362,250 +358,35 @@ def _degenerate(rule: DegenerateRule) -> Test:
             return "empty: the response is blank"
         if prompt is not None and not prompt.strip():
             return "empty: the prompt is blank"
-        if _bare(text) in placeholders:
-            return f'placeholder: "{_clip(text)}"'
-        found = (("<" in text and _NO_OUTPUT_TAG.search(text)) or _NA_FIRST.match(text)
-                 or ("\n" in text and _LEAKED.search(text, text.find("\n") + 1)))
+        if bare(text) in placeholders:
+            return f'placeholder: "{clip(text)}"'
+        found = leftover(text)
         if found:
-            return f'placeholder: "{found.group().strip()}"'
+            return f'placeholder: "{found}"'
         if skip is None or prompt is None or not skip(prompt):
-            reason = _form(text, repeats)
+            reason = form(text, repeats)
             if reason is not None:
                 return reason
-        return _template_var(prompt, response) if template_vars else None
+        return template_var(prompt, response) if template_vars else None
 
     return test
-
-
-def _form(text: str, repeats: int) -> str | None:
-    """No letter or digit (at least 3 characters of it), or one word or character repeated."""
-    if not _ALNUM.search(text):
-        has_symbols = any(unicodedata.category(c) == "So" for c in text)  # emoji
-        return "degenerate: no letter or digit" if len(text) >= 3 and not has_symbols else None
-    return _one_thing_repeated(text, repeats)
-
-
-def _bare(text: str) -> str:
-    """Lower case, single spaces, no punctuation at either end: `<No Output.>` -> `no output`."""
-    return " ".join(_EDGES.sub("", text.lower()).split())
-
-
-def _one_thing_repeated(text: str, repeats: int) -> str | None:
-    words = text.split()
-    if len(words) >= repeats:
-        first = _bare(words[0])
-        if all(_bare(w) == first for w in words[1:]):  # stops at the first other word
-            return f'degenerate: "{_clip(first)}" repeated {len(words)} times'
-    elif len(words) == 1 and len(text) >= 2 * repeats and text.count(text[0]) == len(text) \
-            and not text[0].isdigit():
-        return f'degenerate: "{text[0]}" repeated {len(text)} times'
-    return None
-
-
-def _template_var(prompt: str | None, response: str) -> str | None:
-    """A `{{variable}}` a template left unfilled: in the prompt (outside code), or in the
-    response outside code when the prompt does not show it (a template answer)."""
-    if prompt is not None and "{{" in prompt:
-        found = _TEMPLATE_VAR.search(_CODE.sub(" ", prompt))
-        if found:
-            return f"placeholder: {found.group()} left in the prompt"
-    if "{{" in response:
-        for found in _TEMPLATE_VAR.finditer(_CODE.sub(" ", response)):
-            if prompt is None or found.group() not in prompt:
-                return f"placeholder: {found.group()} left in the response"
-    return None
-
-
-# ---- truncation ---------------------------------------------------------------------------
-
-CUT_REASONS = frozenset({"length", "max_tokens"})
-_FENCE = re.compile(r"^[ \t]{0,3}(?:`{3,}|~{3,})", re.M)
-_BLOCK = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})[ \t]*([\w+#-]*)[^\n]*\n(.*?)^[ \t]{0,3}\1[ \t]*$",
-                    re.M | re.S)
-_STRINGS = (r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:\\.|[^"\\\n])*"|'
-            r"'(?:\\.|[^'\\\n])*'|`[^`\n]*`")
-_C_COMMENTS = r"//[^\n]*|/\*[\s\S]*?\*/"
-_HASH_COMMENTS = r"#[^\n]*"
-_HASH_LANGUAGES = frozenset({"python", "py", "python3", "bash", "sh", "shell", "zsh", "ruby",
-                             "rb", "r", "yaml", "yml", "toml", "perl", "pl", "makefile",
-                             "dockerfile", "powershell", "ps1", "julia", "nim", "elixir", ""})
-_CODE_NOISE = {True: re.compile(f"{_STRINGS}|{_C_COMMENTS}|{_HASH_COMMENTS}"),
-               False: re.compile(f"{_STRINGS}|{_C_COMMENTS}")}
-_PAIRS = (("(", ")"), ("[", "]"), ("{", "}"))
-_LIST_ITEM = re.compile(r"^(?:[-*+•–]|\d{1,3}[.)]|[a-zA-Z][.)]|#{1,6}|\|)\s?")
-_SENTENCE_ENDS = frozenset(".!?…。！？;)]}\"'”’»`*_~>")
-_OPENERS = frozenset("([{")
-DANGLING = frozenset({"the", "an", "and", "or", "but", "nor", "its", "their", "your", "our",
-                      "than", "because", "whether", "including"})
-"""Words a finished sentence does not end on: a line ending on one was cut."""
 
 
 def _truncation(rule: TruncationRule) -> Test:
     paths, min_words = rule.finish_reason, rule.min_words
-    fences, brackets, mid_sentence = rule.code_fences, rule.brackets, rule.mid_sentence
+    fences, brackets, mid = rule.code_fences, rule.brackets, rule.mid_sentence
 
     def test(prompt: str | None, response: str, record: Record) -> str | None:
-        reason = _cut_by_teacher(record, paths)
-        if reason is None and fences and len(_FENCE.findall(response)) % 2:
+        reason = cut_by_teacher(record, paths)
+        if reason is None and fences and len(FENCE.findall(response)) % 2:
             return "truncated: unclosed code fence"
         if reason is None and brackets and ("```" in response or "~~~" in response):
-            reason = _unclosed_in_code(response)
-        if reason is None and mid_sentence:
-            reason = _mid_sentence(response, min_words)
+            reason = unclosed_in_code(response)
+        if reason is None and mid:
+            reason = mid_sentence(response, min_words)
         return reason
 
     return test
-
-
-def _cut_by_teacher(record: Record, paths: list[str] | None) -> str | None:
-    found = (finish_reasons(record.meta) if paths is None
-             else ((p, record.get(p)) for p in paths))
-    for path, value in found:
-        values = value if isinstance(value, list) else [value]
-        cut = next((v for v in values if v in CUT_REASONS), None)
-        if cut is not None:
-            return f"truncated: finish_reason is {cut} ({path})"
-    return None
-
-
-def finish_reasons(meta: dict[str, Any], depth: int = 3, at: str = "meta"
-                   ) -> Iterator[tuple[str, Any]]:
-    """(path, value) of every `finish_reason` / `stop_reason` in meta, `depth` levels deep."""
-    for key, value in meta.items():
-        path = f"{at}.{key}"
-        if key in ("finish_reason", "stop_reason"):
-            yield path, value
-        elif isinstance(value, dict) and depth > 1:
-            yield from finish_reasons(value, depth - 1, path)
-
-
-def _unclosed_in_code(text: str) -> str | None:
-    """An opening bracket left open in a fenced code block (strings and comments aside)."""
-    for block in _BLOCK.finditer(text):
-        language = block.group(2).lower()
-        code = _CODE_NOISE[language in _HASH_LANGUAGES].sub("", block.group(3))
-        for opener, closer in _PAIRS:
-            if code.count(opener) > code.count(closer):
-                return f"truncated: unclosed '{opener}' in code"
-    return None
-
-
-def _mid_sentence(text: str, min_words: int) -> str | None:
-    """Prose whose last line stops without end punctuation: on an open bracket, a comma or a
-    word like 'the' (a cut for sure), or after `min_words` words of a plain sentence."""
-    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
-    if not lines or _FENCE.match(lines[-1]):
-        return None
-    last = lines[-1]
-    words, end = last.split(), last[-1]
-    if end in _OPENERS:
-        return f'truncated: ends on an open bracket ("{_tail(last)}")'
-    if end in _SENTENCE_ENDS or end == ":":
-        return None
-    if (end == "," and len(words) >= 5) or (len(words) >= 3 and _bare(words[-1]) in DANGLING):
-        return f'truncated: ends mid-sentence ("{_tail(last)}")'
-    if len(words) < min_words or not _PLAIN_END.search(last) or _not_prose(last, lines):
-        return None
-    return f'truncated: ends mid-sentence ("{_tail(last)}")'
-
-
-_PLAIN_END = re.compile(r"(?:^|\s)[\w'’$%-]+$")  # ends on a word or number, not #tag, url, ^2
-_LABEL = re.compile(r"^[^:]{1,40}:\s")
-_ATTRIBUTION = re.compile(r"\s[-–—―]\s*(?:\S+\s*){1,5}$")
-_NOT_PROSE_MARKS = re.compile(r"[=|→/]|#\w")  # formulas, separators, arrows, hashtags
-
-
-def _not_prose(last: str, lines: list[str]) -> bool:
-    """A line that needs no end punctuation: a list item, a title, a label, an attribution,
-    an enumeration, a formula, hashtags, verse."""
-    words = last.split()
-    capitals = sum(w[0].isupper() for w in words if len(w) > 3)
-    return bool(
-        _LIST_ITEM.match(last) or _LABEL.match(last) or _ATTRIBUTION.search(last)
-        or _NOT_PROSE_MARKS.search(last) or capitals >= 0.6 * sum(len(w) > 3 for w in words)
-        or (last.count(",") >= 3 and len(words) <= 3 * (last.count(",") + 1))
-        or _verse(lines[:-1]))
-
-
-def _verse(lines: list[str]) -> bool:
-    """Most earlier lines also lack end punctuation: verse, a list, a table, not a cut."""
-    return len(lines) >= 2 and sum(line[-1] in _SENTENCE_ENDS for line in lines) < len(lines) / 2
-
-
-def _tail(line: str, words: int = 5) -> str:
-    return ("... " if len(line.split()) > words else "") + " ".join(line.split()[-words:])
-
-
-# ---- refusals -----------------------------------------------------------------------------
-
-REFUSALS: tuple[str, ...] = (
-    "I can't help with that", "I cannot help with that", "I can't help with this",
-    "I cannot help with this", "I can't help you with", "I cannot help you with",
-    "I'm unable to help", "I am unable to help", "I'm unable to assist", "I am unable to assist",
-    "I'm unable to provide", "I am unable to provide", "I'm unable to create",
-    "I am unable to create", "I'm unable to generate", "I am unable to generate",
-    "I'm unable to complete", "I am unable to complete", "I'm unable to fulfill",
-    "I am unable to fulfill", "I'm unable to do", "I am unable to do",
-    "I'm not able to provide", "I am not able to provide", "I'm not able to create",
-    "I am not able to create", "I'm not able to generate", "I am not able to generate",
-    "I'm not able to do", "I am not able to do", "I'm not able to help", "I am not able to help",
-    "I cannot provide", "I can't provide", "I cannot create", "I can't create",
-    "I cannot generate", "I can't generate", "I cannot complete", "I can't complete",
-    "I cannot do that", "I can't do that", "I cannot comply", "I can't comply",
-    "I won't be able to help", "I will not be able to help", "I must decline",
-    "I have to decline", "I'm afraid I can't", "I'm afraid I cannot", "I am afraid I cannot",
-    "I'm not comfortable", "I am not comfortable", "I'm not allowed to", "I am not allowed to",
-    "I'm not programmed to", "I am not programmed to", "I cannot answer", "I can't answer",
-    "Sorry, I can't", "Sorry, I cannot", "Sorry, but I can't", "Sorry, but I cannot",
-    "I'm sorry, I can't", "I'm sorry, I cannot", "I am sorry, but I cannot",
-    "I am sorry, I cannot", "it would be inappropriate for me", "it is not appropriate for me",
-    "this request violates", "against my guidelines", "I cannot engage", "I can't engage",
-    # the model declining the task in the third person (as in Alpaca)
-    "Sorry, the task", "Sorry, this task", "this task cannot be", "this instruction cannot be",
-    "the instruction cannot be", "this type of instruction cannot", "this type of task cannot",
-    "not a suitable instruction", "not suitable for a GPT", "cannot be completed by a",
-    "cannot be fulfilled by a", "cannot be created by a language model", "as a GPT model, I")
-"""Phrases of a refusal; they count near the start of the response (`refusal.window`)."""
-
-AI_IDENTITY: tuple[str, ...] = (
-    "as a GPT model, I", "as a GPT language model, I", "as an AI, I", "I am an AI", "I'm an AI",
-    "I am a virtual assistant", "I'm a virtual assistant", "I am a computer program",
-    "I'm a computer program", "I don't have a physical body", "I do not have a physical body",
-    "I don't have feelings", "I do not have feelings", "I don't have emotions",
-    "I do not have emotions")
-"""The assistant talking about itself (beside those of the built-in boilerplate list)."""
-
-KNOWLEDGE_CUTOFF: tuple[str, ...] = (
-    "as of my knowledge cutoff", "as of my knowledge cut-off", "as of my last training",
-    "as of my training data", "my knowledge is limited to", "my training only goes",
-    "my training data only goes", "my information is current as of", "I don't have real-time",
-    "I do not have real-time", "I don't have access to current", "I do not have access to current",
-    "I don't have access to the internet", "I do not have access to the internet",
-    "I cannot access the internet", "I can't access the internet", "I don't have up-to-date",
-    "I do not have up-to-date", "since my last update", "after my last update",
-    "up to my last update", "beyond my knowledge cutoff", "after my knowledge cutoff",
-    "I am not able to browse", "I'm not able to browse")
-"""Knowledge cut-off and no-browsing talk (beside those of the built-in boilerplate list)."""
-
-_KINDS = (  # which built-in boilerplate phrases are which (the others are chat filler)
-    ("knowledge_cutoff", re.compile(r"cut-?off|training|update|browse|real-time|internet", re.I)),
-    ("refusal", re.compile(r"sorry|apologize, but|cannot|can't|unable|fulfill|assist with", re.I)),
-    ("ai_identity", re.compile(r"\bAI\b|language model|OpenAI|ChatGPT|programming|personal|"
-                               r"artificial intelligence", re.I)))
-
-
-def boilerplate(kind: str) -> list[str]:
-    """The built-in boilerplate phrases of one kind: refusal, ai_identity, knowledge_cutoff.
-
-    Chat filler ("I hope this helps", "It's important to note that") is not a defect of the
-    answer; the `rules` step rejects it with `boilerplate: true`.
-    """
-    out = []
-    for phrase in BOILERPLATE:
-        found = next((name for name, pattern in _KINDS if pattern.search(phrase)), None)
-        if found == kind:
-            out.append(phrase)
-    return out
 
 
 def _refusal(rule: RefusalRule) -> Test:
@@ -658,11 +439,6 @@ def _bound(name: str, unit: str, n: int, lo: int | None, hi: int | None) -> str 
     return None
 
 
-def _clip(text: str, limit: int = 40) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
 # ---- repetition and restating -------------------------------------------------------------
 
 def _repetition(rule: RepetitionRule) -> Test:
@@ -706,4 +482,3 @@ _FUNCTION_WORDS = (
     "given below above")
 FUNCTION_WORDS = frozenset(_FUNCTION_WORDS.split())
 """Words that add no content: a response with no other word beyond the prompt's restates it."""
-

@@ -30,7 +30,6 @@ chain A ~ B ~ C where A and C are far apart keeps A and C.
 
 from __future__ import annotations
 
-import importlib.util
 import math
 import re
 import struct
@@ -41,10 +40,15 @@ from typing import Any, Literal
 import numpy as np
 import xxhash
 from pydantic import Field, model_validator
-from pydantic_core import PydanticCustomError
 
 from synthforge import registry
-from synthforge.curate.embed import DEFAULT_MODEL, INSTALL, Embedder, require
+from synthforge.curate.embed import (
+    DEFAULT_MODEL,
+    Embedder,
+    ModelName,
+    check_extras,
+    require,
+)
 from synthforge.record import Record, get_path
 from synthforge.stage import Context, StatefulCheck, StepConfig
 
@@ -62,8 +66,8 @@ class SemanticDedupConfig(StepConfig):
 
     fields: list[str] = Field(default_factory=list, description="Fields embedded, joined by "
                               "newlines (default: every string in data).")
-    model: str = Field(DEFAULT_MODEL, description="A sentence-transformers model: a local "
-                       "folder, all-MiniLM-L6-v2 (bundled offline), or a hub name.")
+    model: ModelName = Field(DEFAULT_MODEL, description="A sentence-transformers model: a "
+                             "local folder, all-MiniLM-L6-v2 (bundled offline), or a hub name.")
     threshold: float = Field(DEFAULT_THRESHOLD, gt=0, le=1, description="Cosine similarity "
                              "at or above which a record is a duplicate.")
     same_numbers: bool = Field(True, description="Only texts with the same set of numbers can "
@@ -80,19 +84,8 @@ class SemanticDedupConfig(StepConfig):
 
     @model_validator(mode="after")
     def _installed(self) -> SemanticDedupConfig:
-        missing = [m for m in ("torch", "sentence_transformers", "faiss") if not _has(m)]
-        if missing:
-            raise PydanticCustomError("missing_extra", "semantic_dedup needs {missing}, which "
-                                      "is not installed: {install}",
-                                      {"missing": ", ".join(missing), "install": INSTALL})
+        check_extras("semantic_dedup")
         return self
-
-
-def _has(module: str) -> bool:
-    try:
-        return importlib.util.find_spec(module) is not None
-    except (ImportError, ValueError):  # ValueError: in sys.modules with no spec (or None)
-        return False
 
 
 class _MissingField(Exception):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -52,6 +53,7 @@ def run(recipe: Recipe | str | os.PathLike[str] | dict[str, Any],
         path = next_free(path)
     elif overwrite and path.exists():
         clear(path)
+    created = not path.exists()
     check_writable(path)
     rundir = RunDir(path)
     _refuse_foreign(rundir)
@@ -61,6 +63,17 @@ def run(recipe: Recipe | str | os.PathLike[str] | dict[str, Any],
                            echo)
     finally:
         rundir.release()
+        if created:
+            _remove_if_untouched(path)
+
+
+def _remove_if_untouched(path: Path) -> None:
+    """Remove a run directory this call created when it failed before writing anything."""
+    try:
+        if {p.name for p in path.iterdir()} <= {".lock"}:
+            shutil.rmtree(path, ignore_errors=True)
+    except OSError:
+        pass
 
 
 def _base_dir(recipe: Any) -> Path:
